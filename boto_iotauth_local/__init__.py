@@ -1,0 +1,1 @@
+"""Answer AWS IoT TestAuthorization and TestInvokeAuthorizer offline, inside boto3."""
