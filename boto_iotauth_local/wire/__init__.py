@@ -1,0 +1,1 @@
+"""botocore glue: turn an intercepted HTTP request into a service call and its answer into HTTP again."""

@@ -1,0 +1,65 @@
+"""Build the HTTP response the service would send, for botocore's own parser to read.
+
+Errors carry the model's status, the ``x-amzn-ErrorType`` header in the service's form and a JSON body with
+``message`` and any modeled extra members, so botocore raises ``client.exceptions.<Code>`` exactly as it
+would against AWS.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import io
+import json
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+
+from ..errors import ServiceError
+from .model import error_status
+
+_ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazonaws.iot/"
+
+
+class _Body(io.BytesIO):
+    """The raw-response object AWSResponse reads its content from."""
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        data = self.getvalue()
+        if data:
+            yield data
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return round(value.timestamp(), 3)
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    raise TypeError(f"cannot serialize {type(value).__name__}")
+
+
+def _response(url: str, status: int, body: Mapping[str, Any], headers: Mapping[str, str]) -> AWSResponse:
+    data = json.dumps(body, default=_default, separators=(",", ":")).encode("utf-8")
+    all_headers = {
+        "Content-Type": "application/json",
+        "Content-Length": str(len(data)),
+        "x-amzn-RequestId": str(uuid.uuid4()),
+        **headers,
+    }
+    return AWSResponse(url, status, all_headers, _Body(data))
+
+
+def encode_result(url: str, result: Mapping[str, Any]) -> AWSResponse:
+    """A 200 response whose JSON body is the operation's output members."""
+    return _response(url, 200, result, {})
+
+
+def encode_error(url: str, error: ServiceError) -> AWSResponse:
+    """The service's error response: status from the model, error type header, JSON message body."""
+    status = error_status(error.code) or error.status
+    body = {"message": error.message, **error.fields}
+    return _response(url, status, body, {"x-amzn-ErrorType": error.code + _ERROR_TYPE_SUFFIX})

@@ -1,0 +1,159 @@
+"""The interception point, with a stand-in responder: reach, scoping, precedence, signing, removal."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.exceptions import NoCredentialsError
+from botocore.hooks import HierarchicalEmitter
+from botocore.stub import Stubber
+
+from boto_iotauth_local.wire import hooks
+from boto_iotauth_local.wire.encode import encode_result
+
+INFO = [{"actionType": "PUBLISH", "resources": ["r"]}]
+ORIGINAL_EMIT = HierarchicalEmitter.__dict__["_emit"]
+
+
+class Answering:
+    """Answers TestAuthorization with a fixed decision and remembers what it saw."""
+
+    def __init__(self, decision: str = "ALLOWED", sign: bool = False) -> None:
+        self.decision = decision
+        self.sign_requests = sign
+        self.seen: list[AWSPreparedRequest] = []
+
+    def answers(self, operation: str) -> bool:
+        return operation == "TestAuthorization"
+
+    def respond(self, operation: str, request: AWSPreparedRequest) -> AWSResponse:
+        self.seen.append(request)
+        result = {
+            "authInfo": INFO[0],
+            "allowed": {"policies": []},
+            "denied": {"implicitDeny": {"policies": []}, "explicitDeny": {"policies": []}},
+            "authDecision": self.decision,
+            "missingContextValues": [],
+        }
+        return encode_result(request.url, {"authResults": [result]})
+
+
+def _decision(client: Any) -> str:
+    return str(client.test_authorization(authInfos=INFO)["authResults"][0]["authDecision"])
+
+
+@pytest.fixture
+def bound() -> Any:
+    made: list[hooks.Binding] = []
+
+    def bind(responder: Any, marker: str | None = None) -> hooks.Binding:
+        binding = hooks.Binding(responder, marker)
+        hooks.bind(binding)
+        made.append(binding)
+        return binding
+
+    yield bind
+    for binding in made:
+        hooks.unbind(binding)
+    assert HierarchicalEmitter.__dict__["_emit"] is ORIGINAL_EMIT
+
+
+def test_reaches_clients_made_before_and_sessions_made_after(bound: Any) -> None:
+    before = boto3.client("iot", region_name="us-east-1")
+    responder = Answering()
+    bound(responder)
+    after_session = botocore.session.get_session().create_client("iot", region_name="eu-west-1")
+    own_session = boto3.Session(region_name="ap-south-1").client("iot")
+    assert [_decision(c) for c in (before, after_session, own_session)] == ["ALLOWED"] * 3
+    assert len(responder.seen) == 3
+
+
+def test_reaches_other_threads(bound: Any) -> None:
+    bound(Answering())
+    client = boto3.client("iot", region_name="us-east-1")
+    results: list[str] = []
+    threads = [threading.Thread(target=lambda: results.append(_decision(client))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["ALLOWED"] * 8
+
+
+def test_innermost_binding_wins_and_leaving_restores_the_outer(bound: Any) -> None:
+    client = boto3.client("iot", region_name="us-east-1")
+    bound(Answering("ALLOWED"))
+    inner = bound(Answering("EXPLICIT_DENY"))
+    assert _decision(client) == "EXPLICIT_DENY"
+    hooks.unbind(inner)
+    assert _decision(client) == "ALLOWED"
+
+
+def test_scoped_binding_reaches_only_its_client(bound: Any) -> None:
+    mine = boto3.client("iot", region_name="us-east-1")
+    other = boto3.client("iot", region_name="us-east-1")
+    bound(Answering("ALLOWED"))
+    event, handler, unique_id = hooks.marker_event("scope-test")
+    mine.meta.events.register(event, handler, unique_id=unique_id)
+    bound(Answering("IMPLICIT_DENY"), "scope-test")
+    assert _decision(mine) == "IMPLICIT_DENY"
+    assert _decision(other) == "ALLOWED"
+
+
+def test_no_credentials_needed_unless_signing_is_asked_for(bound: Any) -> None:
+    client = boto3.client("iot", region_name="us-east-1")
+    responder = Answering()
+    binding = bound(responder)
+    assert _decision(client) == "ALLOWED"
+    assert "Authorization" not in responder.seen[-1].headers
+    hooks.unbind(binding)
+    bound(Answering(sign=True))
+    with pytest.raises(NoCredentialsError):
+        _decision(client)
+
+
+def test_signed_when_credentials_exist_and_signing_is_asked_for(bound: Any) -> None:
+    responder = Answering(sign=True)
+    bound(responder)
+    client = boto3.client("iot", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+    assert _decision(client) == "ALLOWED"
+    assert responder.seen[-1].headers["Authorization"].startswith(b"AWS4-HMAC-SHA256")
+
+
+def test_a_stubber_answers_first(bound: Any) -> None:
+    bound(Answering())
+    client = boto3.client("iot", region_name="us-east-1")
+    with Stubber(client) as stubber:
+        stubber.add_response("test_authorization", {"authResults": []}, {"authInfos": INFO})
+        assert client.test_authorization(authInfos=INFO)["authResults"] == []
+
+
+def test_other_operations_and_services_are_untouched(bound: Any) -> None:
+    seen: list[str] = []
+    bound(Answering())
+    client = boto3.client("iot", region_name="us-east-1")
+
+    def record(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
+        seen.append(request.url)
+        return encode_result(request.url, {"policies": []})
+
+    client.meta.events.register_first("before-send.iot.ListPolicies", record)
+    with pytest.raises(NoCredentialsError):  # still signed: we only answer our own operations
+        client.list_policies()
+    assert seen == []
+
+
+def test_after_the_last_unbind_nothing_is_intercepted() -> None:
+    binding = hooks.Binding(Answering())
+    hooks.bind(binding)
+    hooks.unbind(binding)
+    assert HierarchicalEmitter.__dict__["_emit"] is ORIGINAL_EMIT
+    assert hooks.active_bindings() == ()
+    client = boto3.client("iot", region_name="us-east-1")
+    with pytest.raises(NoCredentialsError):
+        _decision(client)
