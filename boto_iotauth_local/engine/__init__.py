@@ -1,0 +1,30 @@
+"""The policy engine: parse and compile IoT/IAM policy documents, and decide requests with reasons.
+
+Pure Python with no botocore import, so it can be used and tested on its own.
+"""
+
+from __future__ import annotations
+
+from .conditions import ConditionOutcome
+from .context import RequestContext
+from .errors import PolicyError
+from .evaluate import evaluate
+from .explain import ActionCheck, Decision, PatternCheck, PolicyResult, ResourceCheck, StatementResult
+from .glob import Glob
+from .policy import Policy, parse_policy
+
+__all__ = [
+    "ActionCheck",
+    "ConditionOutcome",
+    "Decision",
+    "Glob",
+    "PatternCheck",
+    "Policy",
+    "PolicyError",
+    "PolicyResult",
+    "RequestContext",
+    "ResourceCheck",
+    "StatementResult",
+    "evaluate",
+    "parse_policy",
+]

@@ -1,0 +1,143 @@
+"""Wildcard patterns (``*`` and ``?`` only) compiled for bounded-time matching.
+
+A pattern is split on ``*`` into segments. The first segment is anchored at the start of the subject, the
+last at its end, and each middle segment is found at its leftmost position after the previous one. For
+globs whose only variable-length token is ``*`` the leftmost choice is always safe, so matching never
+backtracks: the cost is at most the subject length times the segment lengths, whatever the number of
+stars. Translating to a regular expression (``.*a.*a.*b``) would backtrack exponentially instead.
+
+Characters can be marked literal, so a value substituted from a policy variable never acts as a wildcard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class Segment:
+    """A run of characters between stars; ``?`` positions match any one character."""
+
+    __slots__ = ("chunks", "length", "plain", "text")
+
+    def __init__(self, text: str, wild: Iterable[int]) -> None:
+        self.text = text
+        self.length = len(text)
+        positions = sorted(set(wild))
+        self.plain = not positions
+        chunks: list[tuple[int, str]] = []
+        start = 0
+        for pos in [*positions, self.length]:
+            if pos > start:
+                chunks.append((start, text[start:pos]))
+            start = pos + 1
+        #: (offset, literal text) pieces between single-character wildcards, longest first for ``find``.
+        self.chunks = tuple(sorted(chunks, key=lambda c: -len(c[1])))
+
+    def match_at(self, subject: str, pos: int) -> bool:
+        """True if the segment matches ``subject`` starting at ``pos`` (caller checks the length)."""
+        if self.plain:
+            return subject.startswith(self.text, pos)
+        return all(subject.startswith(chunk, pos + off) for off, chunk in self.chunks)
+
+    def find(self, subject: str, start: int, end: int) -> int:
+        """Leftmost position ``p >= start`` with ``p + length <= end`` where the segment matches, else -1."""
+        if self.plain:
+            return subject.find(self.text, start, end)
+        last = end - self.length
+        if not self.chunks:
+            return start if start <= last else -1
+        off, anchor = self.chunks[0]
+        pos = start
+        while pos <= last:
+            hit = subject.find(anchor, pos + off, last + off + len(anchor))
+            if hit < 0:
+                return -1
+            cand = hit - off
+            if self.match_at(subject, cand):
+                return cand
+            pos = cand + 1
+        return -1
+
+
+class Glob:
+    """A compiled wildcard pattern. ``match`` is a full-string, case-sensitive test."""
+
+    __slots__ = ("_first", "_last", "_middle", "_min_len", "_single", "always", "literal", "source")
+
+    def __init__(self, source: str, segments: list[tuple[str, list[int]]]) -> None:
+        #: The pattern as written (wildcards and literal characters alike), for explanations.
+        self.source = source
+        segs = [Segment(text, wild) for text, wild in segments]
+        self.always = len(segs) > 1 and all(s.length == 0 for s in segs)
+        self._single = len(segs) == 1
+        #: The exact text when the pattern has no wildcard at all (fast equality path), else None.
+        self.literal: str | None = segs[0].text if self._single and segs[0].plain else None
+        self._first = segs[0]
+        self._last = segs[-1]
+        self._middle = tuple(s for s in segs[1:-1] if s.length)
+        self._min_len = sum(s.length for s in segs)
+
+    @classmethod
+    def compile(cls, pattern: str) -> Glob:
+        """Compile a pattern in which every ``*`` and ``?`` is a wildcard."""
+        return cls.from_parts(((pattern, False),))
+
+    @classmethod
+    def literal_text(cls, text: str) -> Glob:
+        """A pattern that matches exactly ``text``, whatever characters it contains."""
+        return cls.from_parts(((text, True),))
+
+    @classmethod
+    def from_parts(cls, parts: Iterable[tuple[str, bool]]) -> Glob:
+        """Compile from ``(text, literal)`` pieces; in literal pieces ``*`` and ``?`` are plain characters."""
+        segments: list[tuple[str, list[int]]] = []
+        buf: list[str] = []
+        wild: list[int] = []
+        source: list[str] = []
+        size = 0
+        for text, literal in parts:
+            source.append(text)
+            if literal:
+                buf.append(text)
+                size += len(text)
+                continue
+            for index, piece in enumerate(text.split("*")):
+                if index:
+                    segments.append(("".join(buf), wild))
+                    buf, wild, size = [], [], 0
+                found = piece.find("?")
+                while found >= 0:
+                    wild.append(size + found)
+                    found = piece.find("?", found + 1)
+                buf.append(piece)
+                size += len(piece)
+        segments.append(("".join(buf), wild))
+        return cls("".join(source), segments)
+
+    def match(self, subject: str) -> bool:
+        if self.literal is not None:
+            return subject == self.literal
+        if self.always:
+            return True
+        n = len(subject)
+        if n < self._min_len:
+            return False
+        first = self._first
+        if self._single:
+            return n == first.length and first.match_at(subject, 0)
+        if not first.match_at(subject, 0):
+            return False
+        last = self._last
+        end = n - last.length
+        if not last.match_at(subject, end):
+            return False
+        pos = first.length
+        for seg in self._middle:
+            hit = seg.find(subject, pos, end)
+            if hit < 0:
+                return False
+            pos = hit + seg.length
+        return pos <= end
+
+    def __repr__(self) -> str:
+        return f"Glob({self.source!r})"

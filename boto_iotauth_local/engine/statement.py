@@ -1,0 +1,127 @@
+"""A compiled statement: action and resource patterns, conditions, and the keys it depends on."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Literal
+
+from .conditions import Condition
+from .context import RequestContext
+from .glob import Glob
+from .variables import Part, Template, Variable, join
+
+Effect = Literal["Allow", "Deny"]
+_UNRESOLVED = object()  # cache marker: a resource template with an unresolved variable
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(template: Template, parts: tuple[Part, ...]) -> Glob:
+    """Substituted patterns shared across requests: the same device reconnecting reuses its compiled glob."""
+    return Glob.from_parts(parts)
+
+
+class ResourcePattern:
+    """One Resource/NotResource entry: a fixed glob, or a template resolved (and cached) per request."""
+
+    __slots__ = ("source", "static", "template")
+
+    def __init__(self, template: Template) -> None:
+        self.source = template.source
+        self.template = template
+        self.static: Glob | None = None if template.variables else Glob.from_parts(template.static_parts)
+
+    def glob(self, context: RequestContext) -> Glob | None:
+        """The pattern with variables substituted (as literal text), or None when one is unresolved."""
+        if self.static is not None:
+            return self.static
+        cache = context.cache
+        found = cache.get(self.template)
+        if found is None:
+            parts = self.template.substitute(context)
+            found = _UNRESOLVED if parts is None else _compiled(self.template, parts)
+            cache[self.template] = found
+        return None if found is _UNRESOLVED else found  # type: ignore[return-value]
+
+    def substituted(self, context: RequestContext) -> str | None:
+        parts = self.template.substitute(context)
+        return None if parts is None else join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRef:
+    """A context key a statement reads: as a condition key, or through a variable."""
+
+    name: str
+    folded: str
+    variable: Variable | None
+
+    def is_missing(self, context: RequestContext) -> bool:
+        if self.variable is not None:
+            return self.variable.resolve(context) is None
+        return context.values(self.folded) is None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Statement:
+    index: int
+    sid: str | None
+    effect: Effect
+    not_action: bool
+    action_sources: tuple[str, ...]
+    actions: tuple[Glob, ...]  # compiled from the lower-cased patterns
+    not_resource: bool
+    resources: tuple[ResourcePattern, ...]
+    conditions: tuple[Condition, ...]
+    keys: tuple[KeyRef, ...]  # first-use order, for missing_keys
+    variables: tuple[Variable, ...]  # every variable of Resource and Condition, for Decision.variables
+
+    @property
+    def action_element(self) -> str:
+        return "NotAction" if self.not_action else "Action"
+
+    @property
+    def resource_element(self) -> str:
+        return "NotResource" if self.not_resource else "Resource"
+
+    def matching_action(self, action_lower: str) -> Glob | None:
+        """The first pattern of Action/NotAction that matches the action, if any."""
+        for glob in self.actions:
+            if glob.match(action_lower):
+                return glob
+        return None
+
+    def action_applies(self, action_lower: str) -> bool:
+        return (self.matching_action(action_lower) is None) == self.not_action
+
+    def resource_applies(self, resource: str, context: RequestContext) -> bool:
+        """Resource or NotResource test; see ``resource_rule`` for unresolved variables."""
+        hit = False
+        unresolved = False
+        for pattern in self.resources:
+            glob = pattern.static or pattern.glob(context)
+            if glob is None:
+                unresolved = True
+            elif glob.match(resource):
+                hit = True
+                break
+        if not self.not_resource:
+            return hit
+        if hit:
+            return False
+        # An unresolved NotResource entry might have excluded this resource: an Allow must not rely on it
+        # (no grant), while a Deny still applies (the reading that can never produce a wrong ALLOW).
+        return not (unresolved and self.effect == "Allow")
+
+    def applies(self, resource: str, context: RequestContext) -> bool:
+        """Resource and every condition (the action was already matched)."""
+        if not self.resource_applies(resource, context):
+            return False
+        return all(condition.evaluate(context) for condition in self.conditions)
+
+
+RESOURCE_RULE = (
+    "A resource pattern with an unresolved variable matches nothing. With Resource, the statement does not "
+    "apply; with NotResource, an Allow does not apply (it must not grant on a guess) and a Deny applies "
+    "unless another entry matches."
+)
