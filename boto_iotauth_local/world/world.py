@@ -1,0 +1,60 @@
+"""The world: one emulated AWS IoT account in one region, as the services read it.
+
+Writers carry boto3's IoT client names and camelCase keyword arguments, return what boto3 returns (without
+``ResponseMetadata``) and raise the errors of :mod:`boto_iotauth_local.errors` that AWS would return, so a
+world can be built in code exactly as it would be built against AWS.
+
+Readers (snake_case) are what the services call on every request; they take no lock and do no parsing:
+
+========================================  ==============================================================
+``serves(account_id, region)``            whether this world answers for that account and region
+``policy_arn(name)``                      the policy's ARN in this account and region
+``policy(name)``                          compiled default version (ResourceNotFoundException if none)
+``has_policy(name)``                      whether the policy exists
+``stored_policy(name)``                   the policy with all versions, or None
+``policies_for_target(target)``           policy names attached to a certificate ARN, thing group ARN or
+                                          Cognito id, in attach order
+``certificate(id)`` /                     the :class:`Certificate` (with ``policy_variables()``), or None
+``certificate_by_arn(arn)``
+``thing(name)``                           the :class:`Thing` (name, type, attributes), or None
+``things_for_principal(principal)``       ``(thing name, thingPrincipalType)`` pairs, in attach order
+``principals_of_thing(name)``             ``(principal, thingPrincipalType)`` pairs, in attach order
+``thing_group(name)`` /                   the :class:`ThingGroup`, or None
+``thing_group_by_arn(arn)``
+``thing_group_arn(name)``                 the thing group's ARN in this account and region
+``group_ancestry(name)``                  the group, then its parents up to the root
+``groups_of_thing(name)``                 static groups the thing was added to directly
+``cognito_pool(pool_id)``                 the :class:`CognitoIdentityPool` (role policies), or None
+``authorizer(name)``                      the :class:`Authorizer` (with loaded keys), or None
+``default_authorizer()``                  the default :class:`Authorizer`, or None
+``resolve_function(arn_or_name)``         the :class:`FunctionSpec` (ResourceNotFoundException if none)
+========================================  ==============================================================
+"""
+
+from __future__ import annotations
+
+from boto_iotauth_local.world.attachments import AttachmentOperations
+from boto_iotauth_local.world.authorizers import AuthorizerOperations
+from boto_iotauth_local.world.certificates import CertificateOperations
+from boto_iotauth_local.world.cognito import CognitoOperations
+from boto_iotauth_local.world.functions import FunctionOperations
+from boto_iotauth_local.world.groups import GroupOperations
+from boto_iotauth_local.world.policies import PolicyOperations
+from boto_iotauth_local.world.things import ThingOperations
+
+
+class World(
+    PolicyOperations,
+    AttachmentOperations,
+    CertificateOperations,
+    ThingOperations,
+    GroupOperations,
+    CognitoOperations,
+    AuthorizerOperations,
+    FunctionOperations,
+):
+    """The embedded IoT account state: ``World(account_id="123456789012", region="us-east-1")``.
+
+    The partition follows the region (``cn-*`` is ``aws-cn``, ``us-gov-*`` is ``aws-us-gov``). All
+    writers are safe to call from several threads at once.
+    """
