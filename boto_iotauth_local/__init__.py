@@ -1,1 +1,61 @@
-"""Answer AWS IoT TestAuthorization and TestInvokeAuthorizer offline, inside boto3."""
+"""Answer AWS IoT TestAuthorization and TestInvokeAuthorizer offline, inside boto3.
+
+Names are imported on first use, so that ``boto_iotauth_local.engine`` (pure Python) and the isolated
+authorizer worker never pay for botocore.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "activate": "boto_iotauth_local.activation.handle",
+    "Activation": "boto_iotauth_local.activation.handle",
+    "Call": "boto_iotauth_local.activation.calls",
+    "World": "boto_iotauth_local.world",
+    "AuthResult": "boto_iotauth_local.services.authorization",
+    "explain_authorization": "boto_iotauth_local.services.explain",
+    "generate_key_pair": "boto_iotauth_local.authorizers.signing",
+    "sign_token": "boto_iotauth_local.authorizers.signing",
+    "KeyPair": "boto_iotauth_local.authorizers.signing",
+    "ServiceError": "boto_iotauth_local.errors",
+}
+
+__all__ = [
+    "Activation",
+    "AuthResult",
+    "Call",
+    "KeyPair",
+    "ServiceError",
+    "World",
+    "__version__",
+    "activate",
+    "explain_authorization",
+    "generate_key_pair",
+    "sign_token",
+]
+
+if TYPE_CHECKING:
+    from .activation.calls import Call
+    from .activation.handle import Activation, activate
+    from .authorizers.signing import KeyPair, generate_key_pair, sign_token
+    from .errors import ServiceError
+    from .services.authorization import AuthResult
+    from .services.explain import explain_authorization
+    from .world import World
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'boto_iotauth_local' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

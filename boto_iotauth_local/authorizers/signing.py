@@ -44,15 +44,21 @@ def load_public_key(value: str) -> rsa.RSAPublicKey:
             der = base64.b64decode("".join(text.split()), validate=True)
             key = serialization.load_der_public_key(der)
     except (ValueError, binascii.Error, UnsupportedAlgorithm, UnicodeEncodeError) as exc:
-        raise InvalidPublicKeyError(f"the public key is not a valid PEM or Base64 DER public key ({exc})") from None
+        raise InvalidPublicKeyError(
+            f"the public key is not a valid PEM or Base64 DER public key ({exc})"
+        ) from None
     if not isinstance(key, rsa.RSAPublicKey):
         raise InvalidPublicKeyError("the public key must be an RSA key")
     if key.key_size < MIN_KEY_BITS:
-        raise InvalidPublicKeyError(f"the RSA public key must be at least {MIN_KEY_BITS} bits, not {key.key_size}")
+        raise InvalidPublicKeyError(
+            f"the RSA public key must be at least {MIN_KEY_BITS} bits, not {key.key_size}"
+        )
     return key
 
 
-def verify_token_signature(token: str, signature: str, public_keys: Mapping[str, rsa.RSAPublicKey]) -> str | None:
+def verify_token_signature(
+    token: str, signature: str, public_keys: Mapping[str, rsa.RSAPublicKey]
+) -> str | None:
     """Return the name of the key that verifies ``signature`` over ``token``, or None when none does."""
     try:
         raw = base64.b64decode(signature, validate=True)

@@ -63,12 +63,18 @@ def test_policy_name_pattern_and_length_collect_every_error() -> None:
     )
     # The empty name breaks both its minimum length and its pattern: each is reported.
     assert message.startswith("4 validation errors detected: ")
-    assert "Value 'bad name!' at 'policyNamesToAdd.1.member' failed to satisfy constraint: Member must " \
+    assert (
+        "Value 'bad name!' at 'policyNamesToAdd.1.member' failed to satisfy constraint: Member must "
         "satisfy regular expression pattern: [\\w+=,.@-]+" in message
-    assert "at 'policyNamesToAdd.2.member' failed to satisfy constraint: Member must have length less " \
+    )
+    assert (
+        "at 'policyNamesToAdd.2.member' failed to satisfy constraint: Member must have length less "
         "than or equal to 128" in message
-    assert "at 'policyNamesToSkip.1.member' failed to satisfy constraint: Member must have length greater " \
+    )
+    assert (
+        "at 'policyNamesToSkip.1.member' failed to satisfy constraint: Member must have length greater "
         "than or equal to 1" in message
+    )
 
 
 def test_patterns_match_the_whole_value_and_ascii_word_characters() -> None:

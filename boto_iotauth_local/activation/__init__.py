@@ -1,0 +1,1 @@
+"""How the emulator is switched on: process-wide, per session or per client."""

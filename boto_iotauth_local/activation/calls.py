@@ -1,0 +1,67 @@
+"""The record of intercepted calls, for assertions in tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ServiceError
+
+
+@dataclass(frozen=True)
+class Call:
+    """One intercepted call: what was asked, and the answer or the service error."""
+
+    operation: str
+    region: str
+    params: Mapping[str, Any] | None
+    response: Mapping[str, Any] | None
+    error: ServiceError | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class CallLog:
+    """Thread-safe, ordered list of calls with the look-ups tests need."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: list[Call] = []
+
+    def record(self, call: Call) -> None:
+        with self._lock:
+            self._calls.append(call)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._calls.clear()
+
+    def of(self, operation: str) -> list[Call]:
+        """The calls of one operation, e.g. ``calls.of("TestAuthorization")``."""
+        return [call for call in self if call.operation == operation]
+
+    @property
+    def last(self) -> Call:
+        with self._lock:
+            if not self._calls:
+                raise IndexError("no call was intercepted")
+            return self._calls[-1]
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+    def __iter__(self) -> Iterator[Call]:
+        with self._lock:
+            return iter(list(self._calls))
+
+    def __getitem__(self, index: int) -> Call:
+        with self._lock:
+            return self._calls[index]
+
+    def __repr__(self) -> str:
+        outcomes = [f"{c.operation}:{c.error.code if c.error else 'ok'}" for c in self]
+        return f"CallLog({outcomes})"

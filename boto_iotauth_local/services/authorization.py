@@ -1,0 +1,242 @@
+"""TestAuthorization's semantics: which policies apply (A5, A6, A11), and how an authInfo is decided (A7, A8).
+
+The result keeps the engine's per-resource decisions, so the same object answers boto3 (``to_dict``) and a
+person asking why (``explain``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..engine import Decision, Policy, RequestContext, evaluate
+from ..errors import InvalidRequestException, ResourceNotFoundException
+from ..world import World
+from .context import request_values
+from .principals import Principal, classify_principal, resolve_thing
+
+ACTIONS: dict[str, str] = {
+    "CONNECT": "iot:Connect",
+    "PUBLISH": "iot:Publish",
+    "SUBSCRIBE": "iot:Subscribe",
+    "RECEIVE": "iot:Receive",
+}
+
+AuthDecision = Literal["ALLOWED", "EXPLICIT_DENY", "IMPLICIT_DENY"]
+
+
+@dataclass(frozen=True)
+class PolicyRef:
+    """A policy as TestAuthorization names it, with its compiled default version."""
+
+    name: str
+    arn: str
+    policy: Policy
+
+    def to_dict(self) -> dict[str, str]:
+        return {"policyName": self.name, "policyArn": self.arn}
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    """Everything that applies to one request, resolved once and reused for every authInfo."""
+
+    principal: Principal
+    thing_name: str | None
+    policies: tuple[PolicyRef, ...]
+    #: The Cognito pool's authenticated role policies: a second gate that must allow too (A5).
+    gate: tuple[PolicyRef, ...] | None
+    context: RequestContext
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ResourceDecision:
+    """One resource of an authInfo: the engine's decision for the IoT policies, and for the gate."""
+
+    resource: str
+    decision: AuthDecision
+    policies: Decision
+    gate: Decision | None
+
+
+@dataclass(frozen=True)
+class AuthResult:
+    """The answer for one authInfo, as AWS shapes it, with the reasons behind it."""
+
+    action_type: str
+    resources: tuple[str, ...]
+    auth_decision: AuthDecision
+    allowed: tuple[PolicyRef, ...]
+    implicit_deny: tuple[PolicyRef, ...]
+    explicit_deny: tuple[PolicyRef, ...]
+    missing_context_values: tuple[str, ...]
+    decisions: tuple[ResourceDecision, ...]
+    variables: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The service's ``AuthResult`` shape; every member present, empty lists included (A7)."""
+        return {
+            "authInfo": {"actionType": self.action_type, "resources": list(self.resources)},
+            "allowed": {"policies": [p.to_dict() for p in self.allowed]},
+            "denied": {
+                "implicitDeny": {"policies": [p.to_dict() for p in self.implicit_deny]},
+                "explicitDeny": {"policies": [p.to_dict() for p in self.explicit_deny]},
+            },
+            "authDecision": self.auth_decision,
+            "missingContextValues": list(self.missing_context_values),
+        }
+
+    def explain(self) -> str:
+        """A readable account of the decision: per resource, per policy, per statement."""
+        lines = [f"{self.action_type} {list(self.resources)} -> {self.auth_decision}"]
+        for item in self.decisions:
+            lines.append(f"  resource {item.resource}: {item.decision}")
+            for label, decision in (("policies", item.policies), ("Cognito role gate", item.gate)):
+                if decision is None:
+                    continue
+                if label != "policies":
+                    lines.append(f"    {label}: {decision.decision}")
+                for text in str(decision).splitlines():
+                    lines.append("    " + text)
+        if self.missing_context_values:
+            lines.append(f"  missing context values: {', '.join(self.missing_context_values)}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+
+def _refs(world: World, names: Iterable[str]) -> list[PolicyRef]:
+    return [PolicyRef(name, world.policy_arn(name), world.policy(name)) for name in names]
+
+
+def _group_policies(world: World, groups: Iterable[str]) -> list[str]:
+    names: list[str] = []
+    for group in groups:
+        for ancestor in world.group_ancestry(group):
+            names.extend(world.policies_for_target(world.thing_group_arn(ancestor)))
+    return names
+
+
+def policy_set(
+    world: World,
+    *,
+    principal: str | None = None,
+    cognito_identity_pool_id: str | None = None,
+    client_id: str | None = None,
+    policy_names_to_add: Sequence[str] = (),
+    policy_names_to_skip: Sequence[str] = (),
+    now: datetime.datetime | None = None,
+) -> PolicySet:
+    """Resolve the principal, the thing and the policies that apply (A5, A6, A11)."""
+    who = classify_principal(world, principal)
+    pool = None
+    if cognito_identity_pool_id is not None:
+        if who.kind not in ("cognito", "none"):
+            raise InvalidRequestException(
+                "cognitoIdentityPoolId applies to a Cognito identity principal, or alone for an "
+                f"unauthenticated identity; the principal is a {who.kind}"
+            )
+        pool = world.cognito_pool(cognito_identity_pool_id)
+        if pool is None:
+            raise ResourceNotFoundException(f"The identity pool {cognito_identity_pool_id} does not exist")
+    thing = resolve_thing(world, who, client_id)
+
+    names: list[str] = []
+    gate: list[PolicyRef] | None = None
+    if who.kind == "thing-group" and who.name is not None:
+        names.extend(_group_policies(world, [who.name]))
+    elif who.value is not None:
+        names.extend(world.policies_for_target(who.value))
+        if thing is not None:
+            names.extend(_group_policies(world, world.groups_of_thing(thing)))
+    for name in policy_names_to_add:
+        if not world.has_policy(name):
+            raise ResourceNotFoundException(f"The policy {name} in policyNamesToAdd does not exist")
+        names.append(name)
+    skipped = set(policy_names_to_skip)
+    unique = list(dict.fromkeys(n for n in names if n not in skipped))
+    refs = _refs(world, unique)
+
+    if pool is not None:
+        role = pool.authenticated_policies if who.kind == "cognito" else pool.unauthenticated_policies
+        role_refs = [PolicyRef(p.name, p.arn, p.policy) for p in role]
+        if who.kind == "cognito":
+            gate = role_refs
+        else:
+            refs = [r for r in role_refs if r.name not in skipped] + refs
+
+    values = request_values(world, who, client_id, thing, now)
+    return PolicySet(
+        who, thing, tuple(refs), tuple(gate) if gate is not None else None, RequestContext(values), values
+    )
+
+
+def _combine(main: Decision, gate: Decision | None) -> AuthDecision:
+    if main.decision == "EXPLICIT_DENY" or (gate is not None and gate.decision == "EXPLICIT_DENY"):
+        return "EXPLICIT_DENY"
+    if main.decision == "ALLOWED" and (gate is None or gate.decision == "ALLOWED"):
+        return "ALLOWED"
+    return "IMPLICIT_DENY"
+
+
+def authorize(
+    policy_set: PolicySet, action_type: str, resources: Sequence[str], *, explain: bool = False
+) -> AuthResult:
+    """Decide one authInfo (A7): deny wins per resource; ALLOWED only when every resource is allowed."""
+    action = ACTIONS.get(action_type)
+    if action is None:
+        raise InvalidRequestException(f"actionType must be one of {', '.join(ACTIONS)}, not {action_type!r}")
+    if not resources:
+        raise InvalidRequestException("authInfos[].resources must name at least one resource")
+    main_pairs = [(ref.name, ref.policy) for ref in policy_set.policies]
+    gate_pairs = [(ref.name, ref.policy) for ref in policy_set.gate] if policy_set.gate is not None else None
+    refs = list(policy_set.policies) + list(policy_set.gate or ())
+
+    outcome: dict[int, str] = {}
+    decisions: list[ResourceDecision] = []
+    missing: dict[str, None] = {}
+    variables: dict[str, Any] = {}
+    for resource in resources:
+        main = evaluate(main_pairs, action, resource, policy_set.context, explain=explain)
+        gate = (
+            evaluate(gate_pairs, action, resource, policy_set.context, explain=explain)
+            if gate_pairs is not None
+            else None
+        )
+        decisions.append(ResourceDecision(resource, _combine(main, gate), main, gate))
+        results = list(main.policies) + (list(gate.policies) if gate is not None else [])
+        for index, result in enumerate(results):
+            previous = outcome.get(index, "none")
+            if result.outcome == "deny" or previous == "deny":
+                outcome[index] = "deny"
+            elif result.outcome == "allow" or previous == "allow":
+                outcome[index] = "allow"
+            else:
+                outcome[index] = "none"
+        for decision in (main, gate):
+            if decision is not None:
+                missing.update(dict.fromkeys(decision.missing_keys))
+                variables.update(decision.variables)
+
+    per_resource = [d.decision for d in decisions]
+    if "EXPLICIT_DENY" in per_resource:
+        final: AuthDecision = "EXPLICIT_DENY"
+    elif all(d == "ALLOWED" for d in per_resource):
+        final = "ALLOWED"
+    else:
+        final = "IMPLICIT_DENY"
+    return AuthResult(
+        action_type=action_type,
+        resources=tuple(resources),
+        auth_decision=final,
+        allowed=tuple(r for i, r in enumerate(refs) if outcome.get(i) == "allow"),
+        implicit_deny=tuple(r for i, r in enumerate(refs) if outcome.get(i, "none") == "none"),
+        explicit_deny=tuple(r for i, r in enumerate(refs) if outcome.get(i) == "deny"),
+        missing_context_values=tuple(missing),
+        decisions=tuple(decisions),
+        variables=variables,
+    )

@@ -1,0 +1,67 @@
+"""Which principal a TestAuthorization request names, and what the world knows of it (part A5, A6, A11)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..errors import InvalidRequestException, ResourceNotFoundException
+from ..world import World
+
+_CERT_ARN = re.compile(r"arn:(aws[a-z-]*):iot:([a-z0-9-]+):(\d{12}):cert/([0-9a-f]{64})")
+_GROUP_ARN = re.compile(r"arn:(aws[a-z-]*):iot:([a-z0-9-]+):(\d{12}):thinggroup/([a-zA-Z0-9:_-]+)")
+_COGNITO_ID = re.compile(
+    r"[a-z]{2}(?:-[a-z]+)+-\d:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+)
+
+PrincipalKind = Literal["certificate", "thing-group", "cognito", "none"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The request's principal, checked against the world."""
+
+    kind: PrincipalKind
+    value: str | None
+    name: str | None = None  # certificate id or thing group name
+
+
+def classify_principal(world: World, principal: str | None) -> Principal:
+    """Recognise one of the three documented forms; an unknown resource is a 404, an unknown form a 400."""
+    if principal is None:
+        return Principal("none", None)
+    match = _CERT_ARN.fullmatch(principal)
+    if match:
+        partition, region, account, cert_id = match.groups()
+        if (partition, region, account) != (world.partition, world.region, world.account_id) or (
+            world.certificate(cert_id) is None
+        ):
+            raise ResourceNotFoundException(f"The certificate {principal} does not exist")
+        return Principal("certificate", principal, cert_id)
+    match = _GROUP_ARN.fullmatch(principal)
+    if match:
+        partition, region, account, group = match.groups()
+        if (partition, region, account) != (world.partition, world.region, world.account_id) or (
+            world.thing_group(group) is None
+        ):
+            raise ResourceNotFoundException(f"The thing group {principal} does not exist")
+        return Principal("thing-group", principal, group)
+    if _COGNITO_ID.fullmatch(principal):
+        return Principal("cognito", principal)
+    raise InvalidRequestException(
+        f"Principal '{principal}' is not valid: expected a certificate ARN "
+        "(arn:aws:iot:region:accountId:cert/certificateId), a thing group ARN "
+        "(arn:aws:iot:region:accountId:thinggroup/groupName) or a Cognito identity id (region:id)"
+    )
+
+
+def resolve_thing(world: World, principal: Principal, client_id: str | None) -> str | None:
+    """Part A6: the thing named by clientId when attached to the principal, else its exclusive thing."""
+    if principal.kind not in ("certificate", "cognito") or principal.value is None:
+        return None
+    attached = world.things_for_principal(principal.value)
+    if client_id is not None and any(name == client_id for name, _ in attached):
+        return client_id
+    exclusive = [name for name, kind in attached if kind == "EXCLUSIVE_THING"]
+    return exclusive[0] if len(exclusive) == 1 else None
