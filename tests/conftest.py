@@ -1,10 +1,20 @@
-"""Suite-wide safety: no AWS credentials, no network lookups, no real endpoint."""
+"""Suite-wide safety: no AWS credentials, no network, no real endpoint."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+
+from . import network_guard
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    network_guard.install()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    network_guard.uninstall()
 
 
 @pytest.fixture(autouse=True)
