@@ -22,20 +22,26 @@ _EXPORTS: dict[str, str] = {
     "sign_token": "boto_iotauth_local.authorizers.signing",
     "KeyPair": "boto_iotauth_local.authorizers.signing",
     "ServiceError": "boto_iotauth_local.errors",
+    "simulate_token": "boto_iotauth_local.services.simulation",
+    "TokenSimulation": "boto_iotauth_local.services.simulation",
+    "AuthorizerRun": "boto_iotauth_local.services.invoke_authorizer",
 }
 
 __all__ = [
     "Activation",
     "AuthResult",
+    "AuthorizerRun",
     "Call",
     "KeyPair",
     "ServiceError",
+    "TokenSimulation",
     "World",
     "__version__",
     "activate",
     "explain_authorization",
     "generate_key_pair",
     "sign_token",
+    "simulate_token",
 ]
 
 if TYPE_CHECKING:
@@ -45,6 +51,8 @@ if TYPE_CHECKING:
     from .errors import ServiceError
     from .services.authorization import AuthResult
     from .services.explain import explain_authorization
+    from .services.invoke_authorizer import AuthorizerRun
+    from .services.simulation import TokenSimulation, simulate_token
     from .world import World
 
 

@@ -14,10 +14,13 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from ..services import SERVICES, ServiceOptions
 from ..services.authorization import AuthResult
 from ..services.explain import explain_authorization
+from ..services.invoke_authorizer import AuthorizerRun
+from ..services.simulation import TokenSimulation, simulate_token
 from ..wire import hooks
 from ..wire.exchange import answer
 from ..world import World
 from .calls import Call, CallLog
+from .faults import Faults, refuse
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,12 +56,19 @@ class Activation:
         self._session = session
         self._client = client
         self._require_credentials = require_credentials
-        self._options = ServiceOptions(reject_inactive_authorizers=reject_inactive_authorizers)
+        self._options = ServiceOptions(
+            reject_inactive_authorizers=reject_inactive_authorizers,
+            on_authorizer_run=self._record_authorizer_run,
+        )
+        #: Every custom-authorizer run (event, captured output, answer or error), in order.
+        self.authorizer_runs: list[AuthorizerRun] = []
         self._lock = threading.Lock()
         self._binding: hooks.Binding | None = None
         self._marker = f"boto-iotauth-local-{uuid.uuid4().hex}"
         #: Every call answered while started, in order.
         self.calls = CallLog()
+        #: Injected errors and rate limits (off by default), consulted before each answer.
+        self.faults = Faults()
 
     # -- the world -------------------------------------------------------------------------------------
 
@@ -103,6 +113,39 @@ class Activation:
             policy_names_to_skip=policy_names_to_skip,
         )
 
+    def simulate_token(
+        self,
+        authorizer_name: str,
+        auth_infos: Sequence[Mapping[str, Any]],
+        *,
+        region: str | None = None,
+        token: str | None = None,
+        token_signature: str | None = None,
+        http_context: Mapping[str, Any] | None = None,
+        mqtt_context: Mapping[str, Any] | None = None,
+        tls_context: Mapping[str, Any] | None = None,
+        client_id: str | None = None,
+    ) -> TokenSimulation:
+        """Run an authorizer for a token and decide ``auth_infos`` under the policies it returns."""
+        world = self.world_for(region) if region is not None else self.world
+        simulation = simulate_token(
+            world,
+            authorizer_name,
+            auth_infos,
+            token=token,
+            token_signature=token_signature,
+            http_context=http_context,
+            mqtt_context=mqtt_context,
+            tls_context=tls_context,
+            client_id=client_id,
+        )
+        self._record_authorizer_run(simulation.run)
+        return simulation
+
+    def _record_authorizer_run(self, run: AuthorizerRun) -> None:
+        with self._lock:
+            self.authorizer_runs.append(run)
+
     # -- the Responder protocol used by the wire hooks --------------------------------------------------
 
     def answers(self, operation: str) -> bool:
@@ -113,7 +156,11 @@ class Activation:
         return self._require_credentials
 
     def respond(self, operation: str, request: AWSPreparedRequest) -> AWSResponse:
-        exchange = answer(operation, request, self._backend)
+        fault = self.faults.take(operation)
+        if fault is None:
+            exchange = answer(operation, request, self._backend)
+        else:
+            exchange = refuse(operation, request, fault)
         self.calls.record(
             Call(exchange.operation, exchange.region, exchange.params, exchange.result, exchange.error)
         )
