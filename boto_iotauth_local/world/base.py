@@ -33,6 +33,32 @@ if TYPE_CHECKING:
     from boto_iotauth_local.world.things import Thing, ThingType
 
 
+class _WriteLock:
+    """The writers' re-entrant lock; leaving the outermost hold counts one more version of the world.
+
+    Anything computed from the world (a decided request, a resolved policy set) can be cached against
+    ``World.version`` and is stale as soon as the number moves.
+    """
+
+    __slots__ = ("_depth", "_lock", "version")
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._depth = 0
+        self.version = 0
+
+    def __enter__(self) -> _WriteLock:
+        self._lock.acquire()
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self.version += 1
+        self._lock.release()
+
+
 def utcnow() -> datetime:
     """Timestamps are timezone-aware UTC, as botocore parses them."""
     return datetime.now(timezone.utc)
@@ -47,7 +73,7 @@ class WorldBase:
         self.region = region
         self.partition = partition_for_region(region)
         self.arns = ArnBuilder(self.partition, region, account_id)
-        self._lock = threading.RLock()
+        self._lock = _WriteLock()
 
         self._policies: dict[str, StoredPolicy] = {}
         #: target (certificate ARN, thing group ARN, Cognito id) -> policy names in attach order
@@ -77,6 +103,11 @@ class WorldBase:
 
         #: unqualified Lambda ARN -> function spec
         self._functions: dict[str, FunctionSpec] = {}
+
+    @property
+    def version(self) -> int:
+        """A number that changes whenever a writer has run: what caches of derived answers key on."""
+        return self._lock.version
 
     def serves(self, account_id: str, region: str) -> bool:
         """Whether calls made for ``account_id`` in ``region`` are answered from this world."""

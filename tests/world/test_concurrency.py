@@ -117,3 +117,18 @@ def test_readers_during_version_churn_always_see_a_whole_policy(world: World) ->
         stop.set()
         reader.join()
     assert seen
+
+
+def test_version_moves_with_every_write_and_only_then() -> None:
+    from boto_iotauth_local import World
+
+    world = World()
+    start = world.version
+    world.policy_arn("anything")
+    world.thing("nobody")
+    assert world.version == start
+    world.create_thing(thingName="t")
+    after_one = world.version
+    assert after_one > start
+    world.create_thing_group(thingGroupName="g")
+    assert world.version > after_one
