@@ -78,11 +78,16 @@ class Certificate:
     generation_id: str
     customer_version: int = 1
     ca_certificate_id: str | None = None
-    variables: CertificateVariables = field(default_factory=dict, compare=False, repr=False)
+    #: None until first asked for: a fleet of 100,000 certificates loads without paying for them all.
+    variables: CertificateVariables | None = field(default=None, compare=False, repr=False)
 
     def policy_variables(self) -> CertificateVariables:
-        """Every ``iot:Certificate.*`` key with a substitutable value (computed at registration)."""
-        return self.variables
+        """Every ``iot:Certificate.*`` key with a substitutable value (computed once, on first use)."""
+        variables = self.variables
+        if variables is None:
+            variables = certificate_variables(x509.load_der_x509_certificate(self.der))
+            object.__setattr__(self, "variables", variables)  # a cache: the certificate itself is unchanged
+        return variables
 
 
 class CertificateOperations(WorldBase):
@@ -97,6 +102,10 @@ class CertificateOperations(WorldBase):
     def certificate_by_arn(self, arn: str) -> Certificate | None:
         """The certificate with this ARN (this account and region only), or None."""
         return self._certificates_by_arn.get(arn)
+
+    def all_certificates(self) -> tuple[Certificate, ...]:
+        """Every certificate, in registration order (a snapshot: writers may run meanwhile)."""
+        return tuple(self._certificates.values())
 
     # ----------------------------------------------------------------------------------------- helpers
 
@@ -113,7 +122,6 @@ class CertificateOperations(WorldBase):
         der = parsed.public_bytes(serialization.Encoding.DER)
         certificate_id = certificate_id_of(der)
         arn = self.arns.certificate(certificate_id)
-        variables = certificate_variables(parsed)
         with self._lock:
             if certificate_id in self._certificates:
                 raise ResourceAlreadyExistsException(
@@ -136,7 +144,6 @@ class CertificateOperations(WorldBase):
                 owned_by=self.account_id,
                 generation_id=secrets.token_hex(16),
                 ca_certificate_id=ca_id,
-                variables=variables,
             )
             self._certificates[certificate_id] = certificate
             self._certificates_by_arn[arn] = certificate

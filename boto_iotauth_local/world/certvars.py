@@ -64,6 +64,8 @@ SPECIAL_CHARACTERS = frozenset(',"\\+=<>;')
 
 CertificateVariables = Mapping[str, str | tuple[str, ...]]
 
+_FIELD_BY_OID = {oid: field_name for field_name, oid in NAME_FIELDS.items()}
+
 
 def escape(value: str) -> str:
     """Prefix each of ``, " \\ + = < > ;`` with a backslash."""
@@ -76,13 +78,13 @@ def substitutable(value: str) -> bool:
 
 
 def name_values(name: x509.Name) -> dict[str, tuple[str, ...]]:
-    """The values of each IoT field in ``name``, in the order they are encoded."""
-    values: dict[str, tuple[str, ...]] = {}
-    for field_name, oid in NAME_FIELDS.items():
-        found = tuple(a.value for a in name.get_attributes_for_oid(oid) if isinstance(a.value, str))
-        if found:
-            values[field_name] = found
-    return values
+    """The values of each IoT field in ``name``, in the order they are encoded (one pass over the name)."""
+    found: dict[str, list[str]] = {}
+    for attribute in name:
+        field_name = _FIELD_BY_OID.get(attribute.oid)
+        if field_name is not None and isinstance(attribute.value, str):
+            found.setdefault(field_name, []).append(attribute.value)
+    return {field_name: tuple(found[field_name]) for field_name in NAME_FIELDS if field_name in found}
 
 
 def general_name_values(names: Sequence[x509.GeneralName]) -> dict[str, tuple[str, ...]]:
