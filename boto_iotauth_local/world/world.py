@@ -28,10 +28,18 @@ Readers (snake_case) are what the services call on every request; they take no l
 ``authorizer(name)``                      the :class:`Authorizer` (with loaded keys), or None
 ``default_authorizer()``                  the default :class:`Authorizer`, or None
 ``resolve_function(arn_or_name)``         the :class:`FunctionSpec` (ResourceNotFoundException if none)
+``certificate_arn(label)``                the ARN of a certificate a world file labelled with ``name``
 ========================================  ==============================================================
+
+``World.from_file(path)`` and ``world.to_file(path)`` read and write world files
+(:mod:`boto_iotauth_local.worldfile`, ``docs/world-files.md``).
 """
 
 from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from boto_iotauth_local.world.attachments import AttachmentOperations
 from boto_iotauth_local.world.authorizers import AuthorizerOperations
@@ -58,3 +66,26 @@ class World(
     The partition follows the region (``cn-*`` is ``aws-cn``, ``us-gov-*`` is ``aws-us-gov``). All
     writers are safe to call from several threads at once.
     """
+
+    #: Certificate labels (a world file's ``name`` -> certificate id); empty for a world built in code.
+    certificate_labels: Mapping[str, str] = MappingProxyType({})
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> World:
+        """A world read from a YAML or JSON world file (``docs/world-files.md``); WorldFileError if bad."""
+        from boto_iotauth_local.worldfile import load_world
+
+        return load_world(path, world_class=cls)
+
+    def to_file(self, path: str | os.PathLike[str]) -> None:
+        """Write this world as a world file that loads back into an equivalent world."""
+        from boto_iotauth_local.worldfile import dump_world
+
+        dump_world(self, path)
+
+    def certificate_arn(self, label: str) -> str:
+        """The ARN of the certificate a world file named ``label`` (generated ones get hash ids)."""
+        certificate_id = self.certificate_labels.get(label)
+        if certificate_id is None:
+            raise KeyError(f"no certificate labelled {label!r}; labels: {', '.join(self.certificate_labels)}")
+        return self.arns.certificate(certificate_id)
