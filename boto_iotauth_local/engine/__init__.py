@@ -12,9 +12,12 @@ from .evaluate import evaluate
 from .explain import ActionCheck, Decision, PatternCheck, PolicyResult, ResourceCheck, StatementResult
 from .glob import Glob
 from .policy import Policy, parse_policy
+from .statement import ANY_RESOURCE, AnyResource
 
 __all__ = [
+    "ANY_RESOURCE",
     "ActionCheck",
+    "AnyResource",
     "ConditionOutcome",
     "Decision",
     "Glob",

@@ -17,7 +17,7 @@ class RequestContext:
     (and they cannot: the object is read-only).
     """
 
-    __slots__ = ("__weakref__", "_names", "_scalars", "_values", "cache")
+    __slots__ = ("__weakref__", "_names", "_scalars", "_values", "bindings", "cache")
 
     def __init__(self, values: Mapping[str, str | Sequence[str]] = _EMPTY) -> None:
         names: dict[str, str] = {}
@@ -40,8 +40,11 @@ class RequestContext:
         self._names = names
         self._values = all_values
         self._scalars = scalars
-        #: Per-request memo of patterns built from substituted variables (keyed by the policy's template).
+        #: Per-request memo of patterns built from substituted variables (keyed by the policy's template),
+        #: condition outcomes (keyed by the condition) and per-action reports (keyed by the plan).
         self.cache: dict[Any, Any] = {}
+        #: Policy sets bound to this context for the fast path, keyed by ``(action, *policies)``.
+        self.bindings: dict[Any, Any] = {}
 
     def values(self, key_lower: str) -> tuple[str, ...] | None:
         """All values of a key (already lower-cased), or None when the request does not carry it."""

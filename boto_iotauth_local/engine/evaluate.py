@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from types import MappingProxyType
 
+from .bound import BoundSet
 from .context import RequestContext
 from .explain import (
     ActionCheck,
@@ -16,24 +16,70 @@ from .explain import (
     PolicyResult,
     ResourceCheck,
     StatementResult,
+    plain_result,
 )
 from .policy import Policy
-from .statement import RESOURCE_RULE, Statement
+from .statement import ANY_RESOURCE, ANY_RESOURCE_RULE, RESOURCE_RULE, AnyResource, Statement
+
+#: Policy sets bound to one context; a context serving more sets than this starts over (memory bound).
+_BINDINGS_PER_CONTEXT = 64
+#: Marks a set asked about once in a context, not bound yet.
+_ASKED_ONCE = object()
 
 
 def evaluate(
     policies: Sequence[tuple[str, Policy]],
     action: str,
-    resource: str,
+    resource: str | AnyResource,
     context: RequestContext,
     *,
     explain: bool = False,
 ) -> Decision:
     """Decide ``action`` on ``resource`` under the named policies.
 
+    ``resource`` is compared literally (``"*"`` is a resource named ``*``); pass ``ANY_RESOURCE`` to ask
+    whether the action is allowed on some resource (IAM simulation semantics, see ``ANY_RESOURCE``).
+
     ``missing_keys`` and ``variables`` come only from statements whose Action matched (spec A8); every such
     statement is inspected in full, so the report does not depend on evaluation order.
+
+    Without ``explain``, from the second question on the same policy set and context, the set is bound to
+    the context (``BoundSet``) and each resource costs a few string tests: reuse the context across the
+    resources of a request.
     """
+    if not isinstance(resource, str):
+        if resource is not ANY_RESOURCE:  # never read an unexpected value as "any resource"
+            raise TypeError(f"resource must be a string or ANY_RESOURCE, not {type(resource).__name__}")
+        return _evaluate_each(policies, action, resource, context, explain=explain)
+    if explain:
+        return _evaluate_each(policies, action, resource, context, explain=True)
+    bindings = context.bindings
+    try:
+        key = (action, *policies)
+        bound = bindings.get(key)
+    except TypeError:  # unhashable pairs: nothing to memoise under
+        return _evaluate_each(policies, action, resource, context, explain=False)
+    if bound is None:
+        # The first question in this context goes statement by statement, which is cheaper than binding
+        # when it is the only one; a second question on the same set binds it for all that follow.
+        if len(bindings) >= _BINDINGS_PER_CONTEXT:
+            bindings.clear()
+        bindings[key] = _ASKED_ONCE
+        return _evaluate_each(policies, action, resource, context, explain=False)
+    if bound is _ASKED_ONCE:
+        bound = bindings[key] = BoundSet(policies, action, context)
+    return bound.decide(resource)
+
+
+def _evaluate_each(
+    policies: Sequence[tuple[str, Policy]],
+    action: str,
+    resource: str | AnyResource,
+    context: RequestContext,
+    *,
+    explain: bool,
+) -> Decision:
+    """Statement by statement: the reference evaluation, and the one that can explain itself."""
     action_lower = action.lower()
     missing: dict[str, str] = {}
     variables: dict[str, str] = {}
@@ -62,7 +108,7 @@ def evaluate(
             details = _explain_policy(policy, action_lower, resource, context)
             results.append(PolicyResult(name, outcome, details))
         else:
-            results.append(_plain_result(name, outcome))
+            results.append(plain_result(name, outcome))
     decision: DecisionName = "EXPLICIT_DENY" if any_deny else "ALLOWED" if any_allow else "IMPLICIT_DENY"
     return Decision(
         decision=decision,
@@ -70,24 +116,19 @@ def evaluate(
         missing_keys=tuple(missing.values()),
         variables=MappingProxyType(variables),
         action=action,
-        resource=resource,
+        resource=resource if isinstance(resource, str) else "*",
+        any_resource=not isinstance(resource, str),
     )
 
 
-@functools.lru_cache(maxsize=8192)
-def _plain_result(name: str, outcome: Outcome) -> PolicyResult:
-    """Results without details are immutable values; sharing them keeps the fast path allocation-free."""
-    return PolicyResult(name, outcome)
-
-
 def _explain_policy(
-    policy: Policy, action_lower: str, resource: str, context: RequestContext
+    policy: Policy, action_lower: str, resource: str | AnyResource, context: RequestContext
 ) -> tuple[StatementResult, ...]:
     return tuple(_explain_statement(s, action_lower, resource, context) for s in policy.statements)
 
 
 def _explain_statement(
-    statement: Statement, action_lower: str, resource: str, context: RequestContext
+    statement: Statement, action_lower: str, resource: str | AnyResource, context: RequestContext
 ) -> StatementResult:
     hit = statement.matching_action(action_lower)
     action_applies = statement.action_applies(action_lower)
@@ -122,27 +163,36 @@ def _explain_statement(
             keys = tuple(dict.fromkeys(v.key for v in unresolved))
             checks.append(PatternCheck(pattern.source, None, False, keys))
         else:
-            checks.append(PatternCheck(pattern.source, pattern.substituted(context), glob.match(resource)))
+            covers = statement.entry_matches(glob, resource)
+            checks.append(PatternCheck(pattern.source, pattern.substituted(context), covers))
     resource_applies = statement.resource_applies(resource, context)
-    note = RESOURCE_RULE if any(c.substituted is None for c in checks) else ""
+    any_resource = not isinstance(resource, str)
+    notes = [ANY_RESOURCE_RULE] if any_resource else []
+    if any(c.substituted is None for c in checks):
+        notes.append(RESOURCE_RULE)
+    shown = "any resource" if any_resource else resource
     resource_check = ResourceCheck(
         element="NotResource" if statement.not_resource else "Resource",
-        resource=resource,
+        resource=resource if isinstance(resource, str) else "*",
         patterns=tuple(checks),
         applies=resource_applies,
-        note=note,
+        note=" ".join(notes),
+        any_resource=any_resource,
     )
     conditions = tuple(c.explain(context) for c in statement.conditions)
     missing = tuple(dict.fromkeys(ref.name for ref in statement.keys if ref.is_missing(context)))
     matched = resource_applies and all(c.result for c in conditions)
     if not resource_applies:
-        reason = f"{resource_check.element} does not cover {resource}"
+        if any_resource and statement.effect == "Deny":
+            reason = f"{resource_check.element} does not deny every resource, so not any resource"
+        else:
+            reason = f"{resource_check.element} does not cover {shown}"
     elif not matched:
         failed = next(c for c in conditions if not c.result)
         reason = f"condition {failed.operator} on {failed.key} is false"
     else:
         verb = "denies" if statement.effect == "Deny" else "allows"
-        reason = f"{verb} {action_lower} on {resource}"
+        reason = f"{verb} {action_lower} on {shown}"
     return StatementResult(
         index=statement.index,
         sid=statement.sid,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -62,23 +63,29 @@ class PatternCheck:
 
 @dataclass(frozen=True, slots=True)
 class ResourceCheck:
+    """Resource/NotResource against the requested resource (``any_resource``: the request was ANY_RESOURCE,
+    ``resource`` is then ``*`` and each pattern's ``matched`` follows the any-resource rule in ``note``)."""
+
     element: Literal["Resource", "NotResource"]
     resource: str
     patterns: tuple[PatternCheck, ...]
     applies: bool
     note: str = ""
+    any_resource: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "element": self.element,
             "resource": self.resource,
+            "any_resource": self.any_resource,
             "patterns": [p.to_dict() for p in self.patterns],
             "applies": self.applies,
             "note": self.note,
         }
 
     def __str__(self) -> str:
-        lines = [f"{self.element} vs {self.resource!r} -> {'applies' if self.applies else 'does not apply'}"]
+        shown = "any resource" if self.any_resource else repr(self.resource)
+        lines = [f"{self.element} vs {shown} -> {'applies' if self.applies else 'does not apply'}"]
         lines += [f"  {p}" for p in self.patterns]
         if self.note:
             lines.append(f"  ({self.note})")
@@ -125,6 +132,11 @@ class StatementResult:
             lines.append(f"  missing keys: {', '.join(self.missing_keys)}")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from ..render.html import statement_html  # rendering lives above the engine; imported on use
+
+        return statement_html(self)
+
 
 @dataclass(frozen=True, slots=True)
 class PolicyResult:
@@ -145,10 +157,24 @@ class PolicyResult:
             lines += ["  " + line for line in str(statement).splitlines()]
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from ..render.html import policy_result_html
+
+        return policy_result_html(self)
+
+
+@functools.lru_cache(maxsize=8192)
+def plain_result(name: str, outcome: Outcome) -> PolicyResult:
+    """Results without details are immutable values; sharing them keeps the fast path allocation-free."""
+    return PolicyResult(name, outcome)
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The answer for one action on one resource under a set of policies."""
+    """The answer for one action on one resource under a set of policies.
+
+    For a request on ANY_RESOURCE, ``resource`` is ``*`` and ``any_resource`` is True.
+    """
 
     decision: DecisionName
     policies: tuple[PolicyResult, ...]
@@ -156,6 +182,7 @@ class Decision:
     variables: Mapping[str, str] = field(default_factory=dict)
     action: str = ""
     resource: str = ""
+    any_resource: bool = False
 
     @property
     def allowed(self) -> bool:
@@ -166,16 +193,23 @@ class Decision:
             "decision": self.decision,
             "action": self.action,
             "resource": self.resource,
+            "any_resource": self.any_resource,
             "policies": [p.to_dict() for p in self.policies],
             "missing_keys": list(self.missing_keys),
             "variables": dict(self.variables),
         }
 
     def __str__(self) -> str:
-        lines = [f"{self.decision}: {self.action} on {self.resource}"]
+        shown = "any resource" if self.any_resource else self.resource
+        lines = [f"{self.decision}: {self.action} on {shown}"]
         lines += [str(p) for p in self.policies]
         if self.missing_keys:
             lines.append(f"missing keys: {', '.join(self.missing_keys)}")
         if self.variables:
             lines.append("variables: " + ", ".join(f"{k}={v!r}" for k, v in self.variables.items()))
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from ..render.html import decision_html
+
+        return decision_html(self)

@@ -62,7 +62,18 @@ class Segment:
 class Glob:
     """A compiled wildcard pattern. ``match`` is a full-string, case-sensitive test."""
 
-    __slots__ = ("_first", "_last", "_middle", "_min_len", "_single", "always", "literal", "source")
+    __slots__ = (
+        "_first",
+        "_last",
+        "_middle",
+        "_min_len",
+        "_single",
+        "always",
+        "literal",
+        "prefix",
+        "source",
+        "universal",
+    )
 
     def __init__(self, source: str, segments: list[tuple[str, list[int]]]) -> None:
         #: The pattern as written (wildcards and literal characters alike), for explanations.
@@ -72,10 +83,18 @@ class Glob:
         self._single = len(segs) == 1
         #: The exact text when the pattern has no wildcard at all (fast equality path), else None.
         self.literal: str | None = segs[0].text if self._single and segs[0].plain else None
+        #: The text before the stars when the pattern is plain text followed only by ``*`` (a prefix test).
+        self.prefix: str | None = (
+            segs[0].text if len(segs) > 1 and segs[0].plain and all(s.length == 0 for s in segs[1:]) else None
+        )
         self._first = segs[0]
         self._last = segs[-1]
         self._middle = tuple(s for s in segs[1:-1] if s.length)
         self._min_len = sum(s.length for s in segs)
+        #: True when every non-empty subject matches: only ``*`` (as ``always``), or stars and one ``?``.
+        self.universal = self.always or (
+            len(segs) > 1 and self._min_len == 1 and all(s.length == 0 or not s.plain for s in segs)
+        )
 
     @classmethod
     def compile(cls, pattern: str) -> Glob:
@@ -117,8 +136,8 @@ class Glob:
     def match(self, subject: str) -> bool:
         if self.literal is not None:
             return subject == self.literal
-        if self.always:
-            return True
+        if self.prefix is not None:
+            return subject.startswith(self.prefix)
         n = len(subject)
         if n < self._min_len:
             return False

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -13,8 +15,8 @@ from .conditions import Condition, parse_conditions
 from .context import RequestContext
 from .errors import PolicyError
 from .glob import Glob
-from .statement import KeyRef, ResourcePattern, Statement
-from .variables import Dialect, Variable, parse_template
+from .statement import KeyRef, Statement, resource_pattern
+from .variables import Dialect, Variable
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 #: IAM's default when a document has no Version; under it ``${...}`` is plain text.
@@ -69,6 +71,79 @@ class Policy:
         return self.plan_for(action_lower).statements
 
 
+#: How a key is checked for ``missing_keys``: as a variable (needs a single value), as a condition key
+#: (any value), or a variable form the dialect never substitutes (always missing).
+_SCALAR, _ANY_VALUE, _NEVER_RESOLVED = 0, 1, 2
+KeyChecks = tuple[tuple[str, str, int], ...]
+VariableChecks = tuple[tuple[str, str, str | None], ...]
+
+
+class KeyReport:
+    """The keys and variables a plan reads, reduced to what ``Plan.report`` needs.
+
+    Plans reading the same keys (common: policies differing only in their resources) share one object
+    (see ``_key_report``), so a request works the report out once for all of them.
+    """
+
+    __slots__ = ("__weakref__", "key_checks", "variable_checks")
+
+    def __init__(self, key_checks: KeyChecks, variable_checks: VariableChecks) -> None:
+        #: (folded, name, check) in first-use order, one per (key, check), without refs never missing.
+        self.key_checks = key_checks
+        #: (key, folded, default) of the variables that can resolve, in first-use order.
+        self.variable_checks = variable_checks
+
+    def compute(self, context: RequestContext) -> tuple[Pairs, Pairs]:
+        cache = context.cache
+        found: tuple[Pairs, Pairs] | None = cache.get(self)
+        if found is None:
+            missing = []
+            for folded, name, check in self.key_checks:
+                if check == _SCALAR:
+                    if context.scalar(folded) is None:
+                        missing.append((folded, name))
+                elif check == _ANY_VALUE:
+                    if context.values(folded) is None:
+                        missing.append((folded, name))
+                else:
+                    missing.append((folded, name))
+            resolved = []
+            for key, folded, default in self.variable_checks:
+                value = context.scalar(folded)
+                if value is None:
+                    value = default
+                if value is not None:
+                    resolved.append((key, value))
+            found = cache[self] = (tuple(missing), tuple(resolved))
+        return found
+
+
+_REPORTS: weakref.WeakValueDictionary[tuple[KeyChecks, VariableChecks], KeyReport] = (
+    weakref.WeakValueDictionary()
+)
+_REPORTS_LOCK = threading.Lock()
+
+
+def _key_report(keys: tuple[KeyRef, ...], variables: tuple[Variable, ...]) -> KeyReport:
+    checks: dict[tuple[str, int], str] = {}
+    for ref in keys:
+        variable = ref.variable
+        if variable is None:
+            checks.setdefault((ref.folded, _ANY_VALUE), ref.name)
+        elif not variable.supported:
+            checks.setdefault((ref.folded, _NEVER_RESOLVED), ref.name)
+        elif variable.default is None:
+            checks.setdefault((ref.folded, _SCALAR), ref.name)
+    key_checks = tuple((folded, name, check) for (folded, check), name in checks.items())
+    variable_checks = tuple((v.key, v.folded, v.default) for v in variables if v.supported)
+    signature = (key_checks, variable_checks)
+    with _REPORTS_LOCK:
+        found = _REPORTS.get(signature)
+        if found is None:
+            found = _REPORTS[signature] = KeyReport(key_checks, variable_checks)
+    return found
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Plan:
     """The statements one action reaches, split by effect, and the keys and variables they read."""
@@ -78,6 +153,7 @@ class Plan:
     allows: tuple[Statement, ...]
     keys: tuple[KeyRef, ...]  # de-duplicated, first-use order
     variables: tuple[Variable, ...]  # de-duplicated, first-use order
+    key_report: KeyReport
 
     @classmethod
     def build(cls, statements: tuple[Statement, ...]) -> Plan:
@@ -89,21 +165,16 @@ class Plan:
             allows=tuple(s for s in statements if s.effect == "Allow"),
             keys=keys,
             variables=variables,
+            key_report=_key_report(keys, variables),
         )
 
     def report(self, context: RequestContext) -> tuple[Pairs, Pairs]:
-        """``((folded, name) of missing keys, (key, value) of resolved variables)``, memoised per request."""
-        cache = context.cache
-        found = cache.get(self)
-        if found is None:
-            missing = tuple((ref.folded, ref.name) for ref in self.keys if ref.is_missing(context))
-            resolved = []
-            for variable in self.variables:
-                value = variable.resolve(context)
-                if value is not None:
-                    resolved.append((variable.key, value))
-            found = cache[self] = (missing, tuple(resolved))
-        return found
+        """``((folded, name) of missing keys, (key, value) of resolved variables)``, memoised per request.
+
+        The same as testing ``KeyRef.is_missing`` and ``Variable.resolve`` for every ref: refs that share a
+        key and a kind of check are missing together, so one check per pair does.
+        """
+        return self.key_report.compute(context)
 
 
 def parse_policy(document: str | Mapping[str, Any], *, dialect: Literal["iot", "iam"] = "iot") -> Policy:
@@ -189,9 +260,7 @@ def _compile_statement(index: int, raw: object, *, dialect: Dialect, substitute:
         for resource in resource_sources:
             if resource != "*" and not is_resource_arn(resource):
                 raise PolicyError(f"The resource {resource} is not in valid ARN format")
-    resources = tuple(
-        ResourcePattern(parse_template(r, dialect=dialect, substitute=substitute)) for r in resource_sources
-    )
+    resources = tuple(resource_pattern(r, dialect=dialect, substitute=substitute) for r in resource_sources)
     conditions: tuple[Condition, ...] = ()
     if "Condition" in raw:
         conditions = parse_conditions(raw["Condition"], dialect=dialect, substitute=substitute)

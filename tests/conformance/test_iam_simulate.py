@@ -1,8 +1,9 @@
 """The engine against cloud-copilot/iam-simulate's identity-policy cases (read from ../shared, never copied).
 
 The adapter adds only what IAM itself derives from the request, outside any policy: the ``aws:`` keys of the
-calling principal, and the rule that identity policies alone never grant access to another account's
-resource (that needs a resource policy, which IoT does not have).
+calling principal, the rule that identity policies alone never grant access to another account's
+resource (that needs a resource policy, which IoT does not have), and whether a request resource ``*``
+names "some resource" (``ANY_RESOURCE``) or, for wildcard-only actions, the literal resource ``*``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from boto_iotauth_local.engine import RequestContext, evaluate, parse_policy
+from boto_iotauth_local.engine import ANY_RESOURCE, AnyResource, RequestContext, evaluate, parse_policy
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "iam-simulate"
 if not CORPUS.is_dir():
@@ -33,23 +34,11 @@ _OTHER_POLICY_KINDS = (
 _EXCLUDED_PATHS = ("discoveryMode", "ifferentAccount", "sts/", "kms/", "endpoints/", "anonymous", "iam/")
 _DECISIONS = {"Allowed": "ALLOWED", "ImplicitlyDenied": "IMPLICIT_DENY", "ExplicitlyDenied": "EXPLICIT_DENY"}
 
-#: Cases where the corpus asks a different question than the engine answers. In iam-simulate a request
-#: resource of ``*`` for an action with resource-level permissions means "some resource of this action",
-#: so an Allow naming any specific ARN counts as a match. The engine (like IoT's TestAuthorization) decides
-#: one concrete resource and compares it literally; it answers IMPLICIT_DENY here, never a wider ALLOW.
-REQUEST_WILDCARD_DEVIATIONS = {
-    (
-        "resourceWildcards/requestWildcards.json",
-        "Allow/Resource: specific resource matches request wildcard '*'",
-    ),
-    (
-        "resourceWildcards/requestWildcards.json",
-        "Allow/Resource: wildcard resource matches request wildcard '*'",
-    ),
-    ("resourceWildcards/requestWildcards.json", "EC2 specific resource matches request wildcard '*'"),
-    ("resourceWildcards/requestWildcards.json", "Multiple resources with one matching request wildcard '*'"),
-    ("resourceWildcards/requestWildcards.json", "Cross-service policies with request wildcard '*'"),
-}
+#: Actions for which IAM's service authorization reference lists no resource type ("wildcard-only"): their
+#: request resource is the literal ``*``, so only a policy entry of ``*`` covers it. For every other action,
+#: the corpus's request resource ``*`` means "some resource of this action", which the engine asks with
+#: ``ANY_RESOURCE``. Only the wildcard-only actions that the slice uses are listed.
+WILDCARD_ONLY_ACTIONS = frozenset({"s3:listallmybuckets"})
 
 
 def _select() -> list[tuple[str, dict[str, Any]]]:
@@ -77,15 +66,7 @@ CASES = _select()
 
 
 def _params() -> list[Any]:
-    out = []
-    for rel, case in CASES:
-        marks = []
-        if (rel, case["name"]) in REQUEST_WILDCARD_DEVIATIONS:
-            marks.append(
-                pytest.mark.xfail(reason="request resource '*' means 'any resource' there", strict=True)
-            )
-        out.append(pytest.param(rel, case, id=f"{rel}::{case['name']}", marks=marks))
-    return out
+    return [pytest.param(rel, case, id=f"{rel}::{case['name']}") for rel, case in CASES]
 
 
 def _principal_keys(principal: str) -> dict[str, str]:
@@ -121,7 +102,14 @@ def _decide(case: dict[str, Any], *, explain: bool) -> str:
         else:
             policies.append((f"identity-{index}", parse_policy(entry, dialect="iam")))
     resource = request["resource"]
-    decision = evaluate(policies, request["action"], resource["resource"], _context(request), explain=explain)
+    target: str | AnyResource = resource["resource"]
+    if target == "*" and request["action"].lower() not in WILDCARD_ONLY_ACTIONS:
+        target = ANY_RESOURCE
+    context = _context(request)
+    decision = evaluate(policies, request["action"], target, context, explain=explain)
+    if not explain:  # the second question on a context takes the bound fast path: it must agree
+        again = evaluate(policies, request["action"], target, context)
+        assert (again.decision, again.policies) == (decision.decision, decision.policies)
     result = decision.decision
     principal_account = request.get("principal", "").split(":")[4:5]
     if result == "ALLOWED" and principal_account and principal_account[0] != resource.get("accountId"):
@@ -131,6 +119,14 @@ def _decide(case: dict[str, Any], *, explain: bool) -> str:
 
 def test_selection_size() -> None:
     assert len(CASES) == EXPECTED_CASES
+
+
+def test_wildcard_only_actions_cover_that_folder() -> None:
+    """The adapter's list knows every action the corpus tests as wildcard-only."""
+    actions = {
+        case["request"]["action"].lower() for rel, case in CASES if rel.startswith("wildcardOnlyActions/")
+    }
+    assert actions and actions <= WILDCARD_ONLY_ACTIONS
 
 
 @pytest.mark.parametrize(("rel", "case"), _params())

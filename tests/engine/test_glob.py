@@ -76,3 +76,49 @@ def test_pathological_pattern_does_not_backtrack() -> None:
     assert not glob.match(subject)
     assert glob.match(subject + "b")
     assert not Glob.compile("*" + "a?*" * 40 + "b").match("a" * 2048)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literal", "prefix", "always", "universal"),
+    [
+        ("abc", "abc", None, False, False),
+        ("abc*", None, "abc", False, False),
+        ("abc**", None, "abc", False, False),
+        ("*", None, "", True, True),
+        ("***", None, "", True, True),
+        ("?*", None, None, False, True),
+        ("*?*", None, None, False, True),
+        ("?", None, None, False, False),
+        ("??*", None, None, False, False),
+        ("a*c", None, None, False, False),
+        ("a?c*", None, None, False, False),
+        ("*abc", None, None, False, False),
+    ],
+)
+def test_shapes(pattern: str, literal: str | None, prefix: str | None, always: bool, universal: bool) -> None:
+    """The shape attributes the fast path sorts patterns by."""
+    glob = Glob.compile(pattern)
+    assert (glob.literal, glob.prefix, glob.always, glob.universal) == (literal, prefix, always, universal)
+
+
+def test_shapes_agree_with_matching() -> None:
+    rng = random.Random(7)
+    subjects = ["".join(rng.choice("ab?*/") for _ in range(rng.randint(1, 8))) for _ in range(100)]
+    for _ in range(1000):
+        pattern = "".join(rng.choice("ab*?/") for _ in range(rng.randint(1, 6)))
+        glob = Glob.compile(pattern)
+        for subject in subjects:
+            expected = _reference(pattern, subject)
+            if glob.prefix is not None:
+                assert subject.startswith(glob.prefix) is expected, (pattern, subject)
+            if glob.universal:
+                assert expected, (pattern, subject)
+
+
+def test_literal_star_is_not_a_shape() -> None:
+    """A substituted or escaped ``*`` is text: such a pattern is neither a prefix nor universal."""
+    glob = Glob.from_parts([("*", True)])
+    assert (glob.literal, glob.prefix, glob.always, glob.universal) == ("*", None, False, False)
+    glob = Glob.from_parts([("a", False), ("*", True), ("*", False)])
+    assert (glob.literal, glob.prefix) == (None, "a*")
+    assert glob.match("a*x") and not glob.match("ax")
