@@ -7,8 +7,10 @@ person asking why (``explain``).
 from __future__ import annotations
 
 import datetime
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..engine import Decision, Policy, RequestContext, evaluate
@@ -50,6 +52,11 @@ class PolicySet:
     gate: tuple[PolicyRef, ...] | None
     context: RequestContext
     values: dict[str, Any]
+    #: Results already decided on this set (without explanations), by (actionType, resources): the set
+    #: is immutable and only reused while its world is unchanged, so an answer once given stays right.
+    answers: dict[tuple[str, tuple[str, ...]], AuthResult] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,11 @@ class AuthResult:
 
     def __str__(self) -> str:
         return self.explain()
+
+    def _repr_html_(self) -> str:
+        from ..render.html import auth_result_html
+
+        return auth_result_html(self)
 
 
 def _refs(world: World, names: Iterable[str]) -> list[PolicyRef]:
@@ -175,6 +187,68 @@ def policy_set(
     )
 
 
+_RANK = {"none": 0, "allow": 1, "deny": 2}
+_ANSWERS_PER_SET = 1024
+
+#: Condition keys whose values move with the clock: a policy set reading them is never reused.
+_CLOCK_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
+_CACHE_SIZE = 256
+_cache_lock = threading.Lock()
+_policy_sets: weakref.WeakKeyDictionary[World, dict[tuple[object, ...], tuple[int, PolicySet]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _reads_clock(resolved: PolicySet) -> bool:
+    refs = resolved.policies + (resolved.gate or ())
+    return any(ref.folded in _CLOCK_KEYS for p in refs for s in p.policy.statements for ref in s.keys)
+
+
+def reused_policy_set(
+    world: World,
+    *,
+    principal: str | None = None,
+    cognito_identity_pool_id: str | None = None,
+    client_id: str | None = None,
+    policy_names_to_add: Sequence[str] = (),
+    policy_names_to_skip: Sequence[str] = (),
+) -> PolicySet:
+    """:func:`policy_set`, reused while the world is unchanged.
+
+    A resolved set keeps its request context, on which the engine caches its prepared plans, so a
+    repeated request is decided by a few string tests. Sets whose policies read the clock are rebuilt
+    every time, and so is everything from a world whose state can change behind its writers.
+    """
+    key = (
+        principal,
+        cognito_identity_pool_id,
+        client_id,
+        tuple(policy_names_to_add),
+        tuple(policy_names_to_skip),
+    )
+    cacheable = type(world).version_tracks_state
+    if cacheable:
+        version = world.version
+        found = _policy_sets.get(world, {}).get(key)
+        if found is not None and found[0] == version:
+            return found[1]
+    resolved = policy_set(
+        world,
+        principal=principal,
+        cognito_identity_pool_id=cognito_identity_pool_id,
+        client_id=client_id,
+        policy_names_to_add=policy_names_to_add,
+        policy_names_to_skip=policy_names_to_skip,
+    )
+    if cacheable and not _reads_clock(resolved):
+        with _cache_lock:
+            entries = _policy_sets.setdefault(world, {})
+            if len(entries) >= _CACHE_SIZE:
+                entries.clear()
+            entries[key] = (version, resolved)
+    return resolved
+
+
 def _combine(main: Decision, gate: Decision | None) -> AuthDecision:
     if main.decision == "EXPLICIT_DENY" or (gate is not None and gate.decision == "EXPLICIT_DENY"):
         return "EXPLICIT_DENY"
@@ -192,11 +266,17 @@ def authorize(
         raise InvalidRequestException(f"actionType must be one of {', '.join(ACTIONS)}, not {action_type!r}")
     if not resources:
         raise InvalidRequestException("authInfos[].resources must name at least one resource")
+    key = (action_type, tuple(resources))
+    if not explain:
+        known = policy_set.answers.get(key)
+        if known is not None:
+            return known
     main_pairs = [(ref.name, ref.policy) for ref in policy_set.policies]
     gate_pairs = [(ref.name, ref.policy) for ref in policy_set.gate] if policy_set.gate is not None else None
     refs = list(policy_set.policies) + list(policy_set.gate or ())
 
-    outcome: dict[int, str] = {}
+    # Per policy, the strongest outcome over the resources: deny (2) over allow (1) over none (0).
+    rank = [0] * len(refs)
     decisions: list[ResourceDecision] = []
     missing: dict[str, None] = {}
     variables: dict[str, Any] = {}
@@ -208,15 +288,11 @@ def authorize(
             else None
         )
         decisions.append(ResourceDecision(resource, _combine(main, gate), main, gate))
-        results = list(main.policies) + (list(gate.policies) if gate is not None else [])
-        for index, result in enumerate(results):
-            previous = outcome.get(index, "none")
-            if result.outcome == "deny" or previous == "deny":
-                outcome[index] = "deny"
-            elif result.outcome == "allow" or previous == "allow":
-                outcome[index] = "allow"
-            else:
-                outcome[index] = "none"
+        results = main.policies + (gate.policies if gate is not None else ())
+        for index, policy_result in enumerate(results):
+            strength = _RANK[policy_result.outcome]
+            if strength > rank[index]:
+                rank[index] = strength
         for decision in (main, gate):
             if decision is not None:
                 missing.update(dict.fromkeys(decision.missing_keys))
@@ -229,14 +305,19 @@ def authorize(
         final = "ALLOWED"
     else:
         final = "IMPLICIT_DENY"
-    return AuthResult(
+    result = AuthResult(
         action_type=action_type,
-        resources=tuple(resources),
+        resources=key[1],
         auth_decision=final,
-        allowed=tuple(r for i, r in enumerate(refs) if outcome.get(i) == "allow"),
-        implicit_deny=tuple(r for i, r in enumerate(refs) if outcome.get(i, "none") == "none"),
-        explicit_deny=tuple(r for i, r in enumerate(refs) if outcome.get(i) == "deny"),
+        allowed=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 1),
+        implicit_deny=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 0),
+        explicit_deny=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 2),
         missing_context_values=tuple(missing),
         decisions=tuple(decisions),
         variables=variables,
     )
+    if not explain:
+        if len(policy_set.answers) >= _ANSWERS_PER_SET:
+            policy_set.answers.clear()
+        policy_set.answers[key] = result
+    return result

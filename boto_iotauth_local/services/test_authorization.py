@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import InvalidRequestException
 from ..world import World
-from .authorization import authorize, policy_set
+from .authorization import authorize, reused_policy_set
 from .options import ServiceOptions
 
 
@@ -20,7 +20,7 @@ def test_authorization(world: World, params: Mapping[str, Any], options: Service
                 f"1 validation error detected: Value null at 'authInfos.{index}.member.actionType' "
                 "failed to satisfy constraint: Member must not be null"
             )
-    resolved = policy_set(
+    resolved = reused_policy_set(
         world,
         principal=params.get("principal"),
         cognito_identity_pool_id=params.get("cognitoIdentityPoolId"),

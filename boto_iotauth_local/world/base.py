@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from boto_iotauth_local.errors import InvalidRequestException, ResourceNotFoundException
 from boto_iotauth_local.world.arns import (
@@ -66,6 +66,10 @@ def utcnow() -> datetime:
 
 class WorldBase:
     """Identity and tables of one emulated IoT account in one region."""
+
+    #: True when the readers' answers change only through this world's writers, so that ``version``
+    #: can key caches. A world that reads live state kept elsewhere sets it False.
+    version_tracks_state: ClassVar[bool] = True
 
     def __init__(self, account_id: str = "123456789012", region: str = "us-east-1") -> None:
         validate_account_and_region(account_id, region)
