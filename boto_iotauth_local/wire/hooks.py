@@ -9,6 +9,10 @@ raise NotImplementedError for these operations, from running after the answer; a
 first because it acts at ``before-call``, an earlier event. ``choose-signer`` is answered with UNSIGNED for
 the same operations so that no credentials are needed, unless the binding asks for signing.
 
+A call that was told UNSIGNED is remembered (in its request context) until its ``before-send``: if its
+binding stops in between, that binding still answers it, and the wrapper stays installed until it has,
+so a call that began offline never reaches the network unsigned.
+
 A binding is process-wide, or scoped to one session or client through a marker handler registered (inert)
 on that emitter; botocore copies a session's handlers into the clients it creates, so the marker reaches
 them too.
@@ -17,6 +21,7 @@ them too.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -54,6 +59,13 @@ _lock = threading.Lock()
 _bindings: tuple[Binding, ...] = ()
 _wrapper: Any = None
 
+#: The request-context key holding the binding that answered a call's choose-signer with UNSIGNED.
+_CONTEXT_KEY = "boto_iotauth_local.binding"
+#: id(request context) -> when it was told UNSIGNED, for calls not yet at their before-send.
+_in_flight: dict[int, float] = {}
+#: A call still not at before-send after this long died on the way (an error between the two events).
+_STALE_AFTER = 30.0
+
 
 def _marker_handler(**_: Any) -> None:
     """Registered on scoped emitters only so that the binding can recognise them; answers nothing."""
@@ -71,20 +83,44 @@ def _binding_for(emitter: Any, operation: str) -> Binding | None:
 
 
 def _emit(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    if _bindings and args:
+    if (_bindings or _in_flight) and args:
         event_name = args[0]
         if isinstance(event_name, str) and _SERVICE_INFIX in event_name:
             kind, _, operation = event_name.partition(_SERVICE_INFIX)
-            if kind in (_BEFORE_SEND, _CHOOSE_SIGNER):
+            if kind == _BEFORE_SEND:
+                request = args[1].get("request")
                 binding = _binding_for(instance, operation)
+                held = _release(getattr(request, "context", None))
+                binding = binding or held
                 if binding is not None:
                     responder = binding.responder
-                    if kind == _BEFORE_SEND:
-                        request = args[1].get("request")
-                        return [(responder.respond, responder.respond(operation, request))]
-                    if not responder.sign_requests:
-                        return [(responder.respond, botocore.UNSIGNED)]
+                    return [(responder.respond, responder.respond(operation, request))]
+            elif kind == _CHOOSE_SIGNER:
+                binding = _binding_for(instance, operation)
+                if binding is not None and not binding.responder.sign_requests:
+                    _hold(args[1].get("context"), binding)
+                    return [(binding.responder.respond, botocore.UNSIGNED)]
     return wrapped(*args, **kwargs)
+
+
+def _hold(context: Any, binding: Binding) -> None:
+    """Remember that this call will be sent unsigned, so that only ``binding`` may send it."""
+    if isinstance(context, dict):
+        context[_CONTEXT_KEY] = binding
+        with _lock:
+            _in_flight[id(context)] = time.monotonic()
+
+
+def _release(context: Any) -> Binding | None:
+    """The binding that told this call UNSIGNED, if any; the call is no longer in flight."""
+    if not isinstance(context, dict) or _CONTEXT_KEY not in context:
+        return None
+    held: Binding = context.pop(_CONTEXT_KEY)
+    with _lock:
+        _in_flight.pop(id(context), None)
+        if not _bindings:
+            _uninstall_when_idle()
+    return held
 
 
 def _install() -> None:
@@ -92,6 +128,16 @@ def _install() -> None:
     if _wrapper is None:
         _wrapper = wrapt.FunctionWrapper(HierarchicalEmitter.__dict__["_emit"], _emit)
         HierarchicalEmitter._emit = _wrapper
+
+
+def _uninstall_when_idle() -> None:
+    """Remove the wrapper unless a call told UNSIGNED is still on its way to before-send. Hold _lock."""
+    now = time.monotonic()
+    for key, since in list(_in_flight.items()):
+        if now - since > _STALE_AFTER:
+            del _in_flight[key]
+    if not _in_flight:
+        _uninstall()
 
 
 def _uninstall() -> None:
@@ -120,7 +166,7 @@ def unbind(binding: Binding) -> None:
     with _lock:
         _bindings = tuple(b for b in _bindings if b is not binding)
         if not _bindings:
-            _uninstall()
+            _uninstall_when_idle()
 
 
 def active_bindings() -> tuple[Binding, ...]:

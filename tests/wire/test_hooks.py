@@ -157,3 +157,15 @@ def test_after_the_last_unbind_nothing_is_intercepted() -> None:
     client = boto3.client("iot", region_name="us-east-1")
     with pytest.raises(NoCredentialsError):
         _decision(client)
+
+
+def test_a_call_told_unsigned_is_answered_even_if_its_binding_stops_before_sending() -> None:
+    responder = Answering()
+    binding = hooks.Binding(responder)
+    hooks.bind(binding)
+    client = boto3.client("iot", region_name="us-east-1")
+    client.meta.events.register("before-sign.iot.TestAuthorization", lambda **_: hooks.unbind(binding))
+    assert _decision(client) == "ALLOWED"
+    assert len(responder.seen) == 1
+    assert HierarchicalEmitter.__dict__["_emit"] is ORIGINAL_EMIT
+    assert hooks.active_bindings() == ()
