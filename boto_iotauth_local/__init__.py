@@ -22,6 +22,7 @@ _EXPORTS: dict[str, str] = {
     "sign_token": "boto_iotauth_local.authorizers.signing",
     "KeyPair": "boto_iotauth_local.authorizers.signing",
     "ServiceError": "boto_iotauth_local.errors",
+    "Faults": "boto_iotauth_local.activation.faults",
     "simulate_token": "boto_iotauth_local.services.simulation",
     "TokenSimulation": "boto_iotauth_local.services.simulation",
     "AuthorizerRun": "boto_iotauth_local.services.invoke_authorizer",
@@ -32,6 +33,7 @@ __all__ = [
     "AuthResult",
     "AuthorizerRun",
     "Call",
+    "Faults",
     "KeyPair",
     "ServiceError",
     "TokenSimulation",
@@ -46,6 +48,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .activation.calls import Call
+    from .activation.faults import Faults
     from .activation.handle import Activation, activate
     from .authorizers.signing import KeyPair, generate_key_pair, sign_token
     from .errors import ServiceError
