@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from ..services import SERVICES, ServiceOptions
+from ..motoworld import detect as moto
+from ..services import MOTO_SERVICES, SERVICES, ServiceOptions
 from ..services.authorization import AuthResult
 from ..services.explain import explain_authorization
 from ..services.invoke_authorizer import AuthorizerRun
@@ -53,6 +54,8 @@ class Activation:
                 raise ValueError(f"two worlds serve region {item.region}")
             self._worlds[item.region] = item
         self._default_account = worlds[0].account_id if worlds else World().account_id
+        #: Given no world, the state is moto's while ``moto.mock_aws`` is active (moto-backed).
+        self._world_given = bool(worlds)
         self._session = session
         self._client = client
         self._require_credentials = require_credentials
@@ -73,15 +76,28 @@ class Activation:
     # -- the world -------------------------------------------------------------------------------------
 
     @property
+    def moto_backed(self) -> bool:
+        """Whether calls are answered from moto's IoT state: no world given, and moto.mock_aws active."""
+        return not self._world_given and moto.moto_active()
+
+    @property
     def world(self) -> World:
         """The world given first (or the one made for the first region called, when none was given)."""
+        if self.moto_backed:
+            return self.world_for("us-east-1")
         with self._lock:
             if not self._worlds:
                 self._worlds["us-east-1"] = World(account_id=self._default_account, region="us-east-1")
             return next(iter(self._worlds.values()))
 
     def world_for(self, region: str) -> World:
-        """The world serving ``region``; an empty one when none does, as AWS has nothing there."""
+        """The world serving ``region``; an empty one when none does, as AWS has nothing there.
+
+        Moto-backed, moto's state for ``region`` in moto's default account (``MOTO_ACCOUNT_ID`` or
+        123456789012); calls made through boto3 use the account of the client's access key.
+        """
+        if self.moto_backed:
+            return self._moto_world(moto.default_account(), region)
         found = self._worlds.get(region)
         if found is not None:
             return found
@@ -149,16 +165,17 @@ class Activation:
     # -- the Responder protocol used by the wire hooks --------------------------------------------------
 
     def answers(self, operation: str) -> bool:
-        return operation in SERVICES
+        return operation in SERVICES or (operation in MOTO_SERVICES and self.moto_backed)
 
     @property
     def sign_requests(self) -> bool:
-        return self._require_credentials
+        # Moto-backed, the signature's access key names the moto account to answer from.
+        return self._require_credentials or self.moto_backed
 
     def respond(self, operation: str, request: AWSPreparedRequest) -> AWSResponse:
         fault = self.faults.take(operation)
         if fault is None:
-            exchange = answer(operation, request, self._backend)
+            exchange = answer(operation, request, self._backend_for(request))
         else:
             exchange = refuse(operation, request, fault)
         self.calls.record(
@@ -168,6 +185,26 @@ class Activation:
 
     def _backend(self, operation: str, params: dict[str, Any], region: str) -> Mapping[str, Any]:
         return SERVICES[operation](self.world_for(region), params, self._options)
+
+    def _backend_for(
+        self, request: AWSPreparedRequest
+    ) -> Callable[[str, dict[str, Any], str], Mapping[str, Any]]:
+        """The given worlds' backend; moto-backed, one reading the account the request is signed for."""
+        if not self.moto_backed:
+            return self._backend
+        account = moto.request_account(request.headers)
+
+        def from_moto(operation: str, params: dict[str, Any], region: str) -> Mapping[str, Any]:
+            service = SERVICES.get(operation) or MOTO_SERVICES[operation]
+            return service(self._moto_world(account, region), params, self._options)
+
+        return from_moto
+
+    @staticmethod
+    def _moto_world(account_id: str, region: str) -> World:
+        from ..motoworld.world import moto_world  # reads moto's backends: only once moto is active
+
+        return moto_world(account_id, region)
 
     # -- switching ------------------------------------------------------------------------------------
 

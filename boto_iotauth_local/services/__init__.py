@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..world import World
+from . import authorizer_admin
+from .effective_policies import get_effective_policies
 from .invoke_authorizer import test_invoke_authorizer
 from .options import ServiceOptions
 from .test_authorization import test_authorization
@@ -18,4 +20,17 @@ SERVICES: dict[str, Service] = {
     "TestInvokeAuthorizer": test_invoke_authorizer,
 }
 
-__all__ = ["SERVICES", "Service", "ServiceOptions"]
+#: Operations moto raises NotImplementedError for, answered from moto's state only while it is the world.
+MOTO_SERVICES: dict[str, Service] = {
+    "CreateAuthorizer": authorizer_admin.create_authorizer,
+    "DescribeAuthorizer": authorizer_admin.describe_authorizer,
+    "ListAuthorizers": authorizer_admin.list_authorizers,
+    "UpdateAuthorizer": authorizer_admin.update_authorizer,
+    "DeleteAuthorizer": authorizer_admin.delete_authorizer,
+    "SetDefaultAuthorizer": authorizer_admin.set_default_authorizer,
+    "DescribeDefaultAuthorizer": authorizer_admin.describe_default_authorizer,
+    "ClearDefaultAuthorizer": authorizer_admin.clear_default_authorizer,
+    "GetEffectivePolicies": get_effective_policies,
+}
+
+__all__ = ["MOTO_SERVICES", "SERVICES", "Service", "ServiceOptions"]

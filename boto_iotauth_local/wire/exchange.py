@@ -42,8 +42,12 @@ class Exchange:
 
 
 def request_region(request: AWSPreparedRequest) -> str:
-    """The calling client's region: from botocore's request context, else from the endpoint host."""
-    region = request.context.get("client_region") if request.context else None
+    """The calling client's region: from botocore's request context, else from the endpoint host.
+
+    Older botocore copies (the AWS CLI v1 carries its own) build requests without a context.
+    """
+    context = getattr(request, "context", None)
+    region = context.get("client_region") if context else None
     if region:
         return str(region)
     match = _HOST_REGION.match(urlsplit(request.url).hostname or "")
