@@ -23,6 +23,8 @@ _EXPORTS: dict[str, str] = {
     "KeyPair": "boto_iotauth_local.authorizers.signing",
     "ServiceError": "boto_iotauth_local.errors",
     "Faults": "boto_iotauth_local.activation.faults",
+    "who_can": "boto_iotauth_local.services.audit",
+    "WhoCan": "boto_iotauth_local.services.audit",
     "simulate_token": "boto_iotauth_local.services.simulation",
     "TokenSimulation": "boto_iotauth_local.services.simulation",
     "AuthorizerRun": "boto_iotauth_local.services.invoke_authorizer",
@@ -37,6 +39,7 @@ __all__ = [
     "KeyPair",
     "ServiceError",
     "TokenSimulation",
+    "WhoCan",
     "World",
     "__version__",
     "activate",
@@ -44,6 +47,7 @@ __all__ = [
     "generate_key_pair",
     "sign_token",
     "simulate_token",
+    "who_can",
 ]
 
 if TYPE_CHECKING:
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
     from .activation.handle import Activation, activate
     from .authorizers.signing import KeyPair, generate_key_pair, sign_token
     from .errors import ServiceError
+    from .services.audit import WhoCan, who_can
     from .services.authorization import AuthResult
     from .services.explain import explain_authorization
     from .services.invoke_authorizer import AuthorizerRun

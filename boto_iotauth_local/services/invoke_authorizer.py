@@ -46,6 +46,16 @@ class AuthorizerRun:
         """Everything the handler printed or logged, in order."""
         return self.output.text
 
+    def __str__(self) -> str:
+        from ..render.text import authorizer_run_text
+
+        return authorizer_run_text(self)
+
+    def _repr_html_(self) -> str:
+        from ..render.html import authorizer_run_html
+
+        return authorizer_run_html(self)
+
 
 def _check_signature(authorizer: Authorizer, token: str | None, signature: str | None) -> str | None:
     if authorizer.signing_disabled:

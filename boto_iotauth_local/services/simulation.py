@@ -57,6 +57,11 @@ class TokenSimulation:
             lines.extend("  " + line for line in result.explain().splitlines())
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from ..render.html import simulation_html
+
+        return simulation_html(self)
+
 
 def simulate_token(
     world: World,

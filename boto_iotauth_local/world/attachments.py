@@ -29,6 +29,10 @@ class AttachmentOperations(WorldBase):
         """Names of the policies attached to ``target``, in attach order (empty when none)."""
         return self._target_policies.get(target, ())
 
+    def policy_targets(self) -> tuple[str, ...]:
+        """Every target with at least one policy attached, in first-attach order (a snapshot)."""
+        return tuple(self._target_policies)
+
     # ----------------------------------------------------------------------------------------- writers
 
     def attach_policy(self, policyName: str, target: str) -> dict[str, Any]:

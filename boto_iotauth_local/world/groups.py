@@ -102,6 +102,10 @@ class GroupOperations(WorldBase):
         """The static groups the thing was added to directly, in add order."""
         return self._thing_groups.get(thing_name, ())
 
+    def all_thing_groups(self) -> tuple[ThingGroup, ...]:
+        """Every thing group, in creation order (a snapshot)."""
+        return tuple(self._groups.values())
+
     # ----------------------------------------------------------------------------------------- helpers
 
     def _require_group(self, name: str) -> ThingGroup:
