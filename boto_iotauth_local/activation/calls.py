@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import functools
+import json
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ServiceError
@@ -12,13 +15,30 @@ from ..errors import ServiceError
 
 @dataclass(frozen=True)
 class Call:
-    """One intercepted call: what was asked, and the answer or the service error."""
+    """One intercepted call: what was asked, and the answer or the service error.
+
+    The answer is kept as the JSON body that was sent (bytes, which the garbage collector never has to
+    walk: a long test session keeps thousands of calls) and decoded on first access.
+    """
 
     operation: str
     region: str
-    params: Mapping[str, Any] | None
-    response: Mapping[str, Any] | None
+    request: Mapping[str, Any] | None = field(repr=False)
     error: ServiceError | None
+    body: bytes = field(default=b"", repr=False)
+
+    @functools.cached_property
+    def params(self) -> Mapping[str, Any] | None:
+        """The request's parameters as the service read them (a copy of your own to inspect or change)."""
+        return copy.deepcopy(self.request) if self.request is not None else None
+
+    @functools.cached_property
+    def response(self) -> Mapping[str, Any] | None:
+        """The output members as sent on the wire (timestamps as epoch seconds), or None after an error."""
+        if self.error is not None or not self.body:
+            return None
+        decoded: Mapping[str, Any] = json.loads(self.body)
+        return decoded
 
     @property
     def ok(self) -> bool:

@@ -178,9 +178,8 @@ class Activation:
             exchange = answer(operation, request, self._backend_for(request))
         else:
             exchange = refuse(operation, request, fault)
-        self.calls.record(
-            Call(exchange.operation, exchange.region, exchange.params, exchange.result, exchange.error)
-        )
+        body = exchange.response.content if exchange.error is None else b""
+        self.calls.record(Call(exchange.operation, exchange.region, exchange.params, exchange.error, body))
         return exchange.response
 
     def _backend(self, operation: str, params: dict[str, Any], region: str) -> Mapping[str, Any]:

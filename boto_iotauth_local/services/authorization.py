@@ -57,6 +57,10 @@ class PolicySet:
     answers: dict[tuple[str, tuple[str, ...]], AuthResult] = field(
         default_factory=dict, compare=False, repr=False
     )
+    #: Whole TestAuthorization responses by their authInfos, for the same reason.
+    responses: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, Any]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,15 @@ class AuthResult:
     missing_context_values: tuple[str, ...]
     decisions: tuple[ResourceDecision, ...]
     variables: dict[str, Any]
+    _wire: dict[str, Any] | None = field(default=None, init=False, compare=False, repr=False)
+
+    def wire(self) -> dict[str, Any]:
+        """:meth:`to_dict`, built once and shared: only for serializing, never to hand out for changes."""
+        built = self._wire
+        if built is None:
+            built = self.to_dict()
+            object.__setattr__(self, "_wire", built)
+        return built
 
     def to_dict(self) -> dict[str, Any]:
         """The service's ``AuthResult`` shape; every member present, empty lists included (A7)."""

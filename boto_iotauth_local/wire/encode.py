@@ -42,8 +42,25 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot serialize {type(value).__name__}")
 
 
-def _response(url: str, status: int, body: Mapping[str, Any], headers: Mapping[str, str]) -> AWSResponse:
+#: Bodies already encoded, by the identity of the result object (held, so the identity stays unique).
+#: Services hand back the very same object for a repeated answer; results are never changed after.
+_ENCODED: dict[int, tuple[Mapping[str, Any], bytes]] = {}
+_ENCODED_LIMIT = 256
+
+
+def _encode(body: Mapping[str, Any]) -> bytes:
+    known = _ENCODED.get(id(body))
+    if known is not None and known[0] is body:
+        return known[1]
     data = json.dumps(body, default=_default, separators=(",", ":")).encode("utf-8")
+    if len(_ENCODED) >= _ENCODED_LIMIT:
+        _ENCODED.clear()
+    _ENCODED[id(body)] = (body, data)
+    return data
+
+
+def _response(url: str, status: int, body: Mapping[str, Any], headers: Mapping[str, str]) -> AWSResponse:
+    data = _encode(body)
     all_headers = {
         "Content-Type": "application/json",
         "Content-Length": str(len(data)),

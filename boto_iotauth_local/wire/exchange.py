@@ -28,6 +28,11 @@ Backend = Callable[[str, dict[str, Any], str], Mapping[str, Any]]
 
 _HOST_REGION = re.compile(r"^iot\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$")
 
+#: Parameters of requests already decoded and found valid, by (operation, URL, body): both depend on
+#: nothing else, and test suites repeat the same requests many times. Services only read parameters.
+_VALID: dict[tuple[str, str, bytes | str], dict[str, Any]] = {}
+_VALID_LIMIT = 512
+
 
 @dataclass(frozen=True)
 class Exchange:
@@ -60,9 +65,19 @@ def answer(operation: str, request: AWSPreparedRequest, backend: Backend) -> Exc
     region = request_region(request)
     params: dict[str, Any] | None = None
     try:
-        model = operation_model(operation)
-        params = decode_request(request, model)
-        validate_request(params, model.input_shape)
+        body = request.body
+        key = (operation, url, body) if isinstance(body, (bytes, str)) else None
+        known = _VALID.get(key) if key is not None else None
+        if known is not None:
+            params = known
+        else:
+            model = operation_model(operation)
+            params = decode_request(request, model)
+            validate_request(params, model.input_shape)
+            if key is not None:
+                if len(_VALID) >= _VALID_LIMIT:
+                    _VALID.clear()
+                _VALID[key] = params
         result = backend(operation, params, region)
         return Exchange(operation, region, params, result, None, encode_result(url, result))
     except ServiceError as refused:

@@ -81,3 +81,19 @@ def test_answers_are_remembered_per_set_but_explanations_are_always_fresh() -> N
     assert explained is not first
     assert explained.to_dict() == first.to_dict()
     assert explained.decisions[0].policies.policies[0].statements
+
+
+def test_what_the_call_log_hands_out_cannot_change_later_answers() -> None:
+    world = World()
+    world.create_policy(policyName="P", policyDocument=_doc())
+    info = [{"actionType": "CONNECT", "resources": [f"{ARN}:client/c"]}]
+    with activate(world) as handle:
+        iot = boto3.client("iot", region_name="us-east-1")
+        first = iot.test_authorization(authInfos=info, policyNamesToAdd=["P"])["authResults"]
+        logged = handle.calls.last
+        logged.params["policyNamesToAdd"].append("Injected")  # type: ignore[index]
+        logged.response["authResults"][0]["authDecision"] = "EXPLICIT_DENY"  # type: ignore[index]
+        again = iot.test_authorization(authInfos=info, policyNamesToAdd=["P"])["authResults"]
+    assert again == first
+    assert first[0]["authDecision"] == "ALLOWED"
+    assert handle.calls.last.params == {"authInfos": info, "policyNamesToAdd": ["P"]}
