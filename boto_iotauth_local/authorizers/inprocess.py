@@ -1,7 +1,7 @@
 """The in-process runtime: the handler runs in the caller's interpreter, as a plain function call would.
 
-With a timeout (the default: the function's own, 5 s for authorizers) the handler runs on a fresh daemon
-thread and the caller waits at most that long, so a hanging handler never hangs the caller. A Python
+With a timeout (the default: the function's own, 5 s for authorizers) the handler runs on a warm daemon
+worker thread and the caller waits at most that long, so a hanging handler never hangs the caller. A Python
 thread cannot be killed: after a timeout the handler thread runs on until it finishes on its own, and its
 output keeps going to a sink nobody reads. With ``timeout=None`` the handler runs inline on the calling
 thread, which is what a debugger wants (breakpoints, stepping, no extra thread).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import queue
 import threading
 import time
 import uuid
@@ -71,6 +72,76 @@ class _Call:
             capture.release()
 
 
+class _Worker:
+    """A warm daemon thread that runs calls handed to it: starting a thread per call costs more than
+    most handlers. A worker whose call outlives its timeout is simply not handed out again until the
+    call ends, so a hung handler never delays another call."""
+
+    def __init__(self, pool: _Pool) -> None:
+        self._pool = pool
+        #: Set when its call timed out: the worker ends with that call instead of going back to the pool.
+        self.abandoned = False
+        self._jobs: queue.SimpleQueue[tuple[_Call, threading.Event, str] | None] = queue.SimpleQueue()
+        threading.Thread(target=self._loop, name="authorizer-worker", daemon=True).start()
+
+    def submit(self, call: _Call, done: threading.Event, name: str) -> None:
+        self._jobs.put((call, done, name))
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+
+    def _loop(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            call, done, name = job
+            thread = threading.current_thread()
+            thread.name = name
+            try:
+                call.run(inline=False)
+            finally:
+                done.set()
+            if self.abandoned or not self._pool.give_back(self):
+                return
+            thread.name = "authorizer-worker"
+
+
+class _Pool:
+    """Idle workers, at most ``keep`` of them; more are started when calls overlap."""
+
+    def __init__(self, keep: int = 4) -> None:
+        self._keep = keep
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+
+    def run(self, call: _Call, seconds: float, name: str) -> bool:
+        """Run ``call`` on a worker; True when it ended within ``seconds``."""
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+        if worker is None:
+            worker = _Worker(self)
+        done = threading.Event()
+        worker.submit(call, done, name)
+        finished = done.wait(seconds)
+        if not finished:
+            worker.abandoned = True
+        return finished
+
+    def give_back(self, worker: _Worker) -> bool:
+        with self._lock:
+            if len(self._idle) < self._keep:
+                self._idle.append(worker)
+                return True
+        return False
+
+    def stop_idle(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.stop()
+
+
 class InProcessRuntime:
     """Runs handlers in the calling process; thread-safe, and calls may overlap."""
 
@@ -79,6 +150,7 @@ class InProcessRuntime:
     def __init__(self) -> None:
         self._log_streams: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._pool = _Pool()
 
     def _log_stream(self, spec: FunctionLike) -> str:
         with self._lock:
@@ -117,16 +189,12 @@ class InProcessRuntime:
         if seconds is None:
             contextvars.copy_context().run(call.run, inline=True)
         else:
-            thread = threading.Thread(
-                target=call.run, kwargs={"inline": False}, name=f"authorizer:{spec.name}", daemon=True
-            )
             try:
-                thread.start()
+                finished = self._pool.run(call, seconds, f"authorizer:{spec.name}")
             except BaseException:
                 capture.release()
                 raise
-            thread.join(seconds)
-            if thread.is_alive():
+            if not finished:
                 text = timeout_message(seconds)
                 stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
                 logs = _snapshot(sink)
@@ -148,4 +216,5 @@ class InProcessRuntime:
         )
 
     def shutdown(self) -> None:
-        """Nothing to stop: handler threads that outlived their timeout cannot be killed."""
+        """Stop the idle workers; handler threads that outlived their timeout cannot be killed."""
+        self._pool.stop_idle()

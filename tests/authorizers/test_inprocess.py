@@ -293,3 +293,21 @@ def test_capture_survives_streams_replaced_during_another_call(inprocess: InProc
             proceed.set()
         first.result(10)
     assert replacement.getvalue() == "not captured\n"
+
+
+def test_threaded_calls_reuse_a_warm_worker_but_never_one_still_busy(
+    inprocess: InProcessRuntime, release: threading.Event
+) -> None:
+    def ident(event: Any, context: Any) -> int:
+        return threading.get_ident()
+
+    first = inprocess.invoke(Spec(ident), {}).value
+    assert inprocess.invoke(Spec(ident), {}).value == first
+
+    def hang(event: Any, context: Any) -> None:
+        release.wait(30)
+
+    with pytest.raises(InvocationFailed):
+        inprocess.invoke(Spec(hang), {}, timeout=0.1)
+    # The worker that ran `hang` is still inside it: the next call must get another thread.
+    assert inprocess.invoke(Spec(ident), {}).value != first
