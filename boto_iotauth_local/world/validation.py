@@ -8,6 +8,7 @@ gets the same answers a boto3 client would.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -19,6 +20,12 @@ def _fail(value: object, member: str, constraint: str) -> InvalidRequestExceptio
         f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: "
         f"{constraint}"
     )
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    # The service's patterns are Java expressions matched against the whole value, with ASCII classes.
+    return re.compile(pattern, re.ASCII)
 
 
 def check_string(
@@ -36,7 +43,7 @@ def check_string(
         raise _fail(value, member, f"Member must have length greater than or equal to {min_len}")
     if max_len is not None and len(value) > max_len:
         raise _fail(value, member, f"Member must have length less than or equal to {max_len}")
-    if pattern is not None and not re.fullmatch(pattern, value, re.ASCII):
+    if pattern is not None and not _compiled(pattern).fullmatch(value):
         raise _fail(value, member, f"Member must satisfy regular expression pattern: {pattern}")
     return value
 
