@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import InvalidRequestException, ResourceNotFoundException
-from ..world import World
-
-_CERT_ARN = re.compile(r"arn:(aws[a-z-]*):iot:([a-z0-9-]+):(\d{12}):cert/([0-9a-f]{64})")
-_GROUP_ARN = re.compile(r"arn:(aws[a-z-]*):iot:([a-z0-9-]+):(\d{12}):thinggroup/([a-zA-Z0-9:_-]+)")
-_COGNITO_ID = re.compile(
-    r"[a-z]{2}(?:-[a-z]+)+-\d:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-)
+from ..world import World, principal_kind
 
 PrincipalKind = Literal["certificate", "thing-group", "cognito", "none"]
 
@@ -28,26 +21,24 @@ class Principal:
 
 
 def classify_principal(world: World, principal: str | None) -> Principal:
-    """Recognise one of the three documented forms; an unknown resource is a 404, an unknown form a 400."""
+    """Recognise one of the three documented forms; an unknown resource is a 404, an unknown form a 400.
+
+    A certificate or thing group ARN of another region, account or partition names nothing in this world.
+    """
     if principal is None:
         return Principal("none", None)
-    match = _CERT_ARN.fullmatch(principal)
-    if match:
-        partition, region, account, cert_id = match.groups()
-        if (partition, region, account) != (world.partition, world.region, world.account_id) or (
-            world.certificate(cert_id) is None
-        ):
+    kind = principal_kind(principal)
+    if kind == "certificate":
+        certificate = world.certificate_by_arn(principal)
+        if certificate is None:
             raise ResourceNotFoundException(f"The certificate {principal} does not exist")
-        return Principal("certificate", principal, cert_id)
-    match = _GROUP_ARN.fullmatch(principal)
-    if match:
-        partition, region, account, group = match.groups()
-        if (partition, region, account) != (world.partition, world.region, world.account_id) or (
-            world.thing_group(group) is None
-        ):
+        return Principal("certificate", principal, certificate.certificate_id)
+    if kind == "thinggroup":
+        group = world.thing_group_by_arn(principal)
+        if group is None:
             raise ResourceNotFoundException(f"The thing group {principal} does not exist")
-        return Principal("thing-group", principal, group)
-    if _COGNITO_ID.fullmatch(principal):
+        return Principal("thing-group", principal, group.name)
+    if kind == "cognito":
         return Principal("cognito", principal)
     raise InvalidRequestException(
         f"Principal '{principal}' is not valid: expected a certificate ARN "
