@@ -8,6 +8,7 @@ Timings are the best of several repeats (the least disturbed by the machine), pe
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import contextlib
 import gc
@@ -16,11 +17,13 @@ import itertools
 import json
 import os
 import platform
+import queue
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -237,6 +240,25 @@ def bench_scale() -> None:
 # -- authorizers -----------------------------------------------------------------------------------------
 
 
+def _thread_round_trip() -> float:
+    """What handing a call to a waiting thread and back costs on this machine, with nothing else."""
+    jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def echo() -> None:
+        while True:
+            jobs.get().release()
+
+    threading.Thread(target=echo, daemon=True).start()
+
+    def round_trip() -> None:
+        lock = _thread.allocate_lock()
+        lock.acquire()
+        jobs.put(lock)
+        lock.acquire()
+
+    return best_per_call(round_trip, 5_000)
+
+
 def bench_authorizers() -> None:
     from boto_iotauth_local.authorizers.runtime import Runtimes
     from boto_iotauth_local.world import World
@@ -257,6 +279,9 @@ def bench_authorizers() -> None:
         f"{overhead * 1e6:.0f} us/call",
         "<= 100 us",
         ok(overhead <= 100e-6),
+    )
+    report(
+        "  bare thread hand-off there and back (its bound)", f"{_thread_round_trip() * 1e6:.0f} us", "", ""
     )
 
     with tempfile.TemporaryDirectory() as code_dir:
