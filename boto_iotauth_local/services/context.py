@@ -38,6 +38,8 @@ def request_values(
             for key, value in thing.attributes.items():
                 values[f"iot:Connection.Thing.Attributes[{key}]"] = value
     if principal.kind == "certificate" and principal.name is not None:
+        # Documented in the developer guide's certificate policy examples (topic/${iot:CertificateId}).
+        values["iot:CertificateId"] = principal.name
         certificate = world.certificate(principal.name)
         if certificate is not None:
             values.update(certificate.policy_variables())

@@ -412,3 +412,21 @@ def test_a_client_in_another_region_finds_nothing_of_this_world(world: World, ac
         west.test_authorization(
             principal=principal, authInfos=[{"actionType": "CONNECT", "resources": ["x"]}]
         )
+
+
+def test_certificate_id_variable_from_the_certificate_policy_examples(world: World, iot: Any) -> None:
+    # The developer guide's "Certificate policy examples": publish to a topic named after the certificate id.
+    made = world.create_test_certificate(subject={"CommonName": "device"})
+    principal, certificate_id = made["certificateArn"], made["certificateId"]
+    policy(world, "ById", allow("iot:Publish", f"{ARN}:topic/${{iot:CertificateId}}"))
+    world.attach_policy(policyName="ById", target=principal)
+    own = ask(iot, "PUBLISH", [f"{ARN}:topic/{certificate_id}"], principal=principal)
+    assert own["authDecision"] == "ALLOWED"
+    assert (
+        ask(iot, "PUBLISH", [f"{ARN}:topic/{'0' * 64}"], principal=principal)["authDecision"]
+        == "IMPLICIT_DENY"
+    )
+    # Without a certificate principal the variable is unresolved and reported.
+    other = ask(iot, "PUBLISH", [f"{ARN}:topic/{certificate_id}"], policyNamesToAdd=["ById"])
+    assert other["authDecision"] == "IMPLICIT_DENY"
+    assert other["missingContextValues"] == ["iot:CertificateId"]
