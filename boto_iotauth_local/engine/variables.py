@@ -2,7 +2,9 @@
 
 A template is the policy text cut into pattern text and variables. Substituted values are always literal:
 a client ID of ``a*`` never turns into a wildcard. ``${*}``, ``${?}`` and ``${$}`` are the IAM escapes for
-a literal ``*``, ``?`` and ``$``. IAM's default-value form ``${key, 'default'}`` is honoured in the ``iam``
+a literal ``*``, ``?`` and ``$``; the AWS IoT developer guide writes them ``$(*)``, ``$(?)`` and ``$($)``,
+and the ``iot`` dialect takes both forms as literals (reading ``$(*)`` as a wildcard could allow what AWS
+does not). IAM's default-value form ``${key, 'default'}`` is honoured in the ``iam``
 dialect only; AWS IoT does not document it, so there it never resolves (spec section 2.6).
 """
 
@@ -20,6 +22,7 @@ Dialect = Literal["iot", "iam"]
 Part = tuple[str, bool]
 
 _ESCAPES = {"*": "*", "?": "?", "$": "$"}
+_TOKENS = {"iam": re.compile(r"\$\{"), "iot": re.compile(r"\$\{|\$\([*?$]\)")}
 _DEFAULT_FORM = re.compile(r"^\s*([^\s,'${}]+)\s*,\s*'([^']*)'\s*$")
 _KEY = re.compile(r"^[^\s'${}]+$")
 
@@ -85,19 +88,25 @@ def join(parts: tuple[Part, ...]) -> str:
 
 def parse_template(text: str, *, dialect: Dialect, substitute: bool) -> Template:
     """Cut ``text`` into parts. With ``substitute`` False (policy Version 2008-10-17) ``${`` is plain text."""
-    if not substitute or "${" not in text:
+    if not substitute or ("${" not in text and (dialect != "iot" or "$(" not in text)):
         return Template(text, ((text, False),))
+    tokens = _TOKENS[dialect]
     parts: list[Part | Variable] = []
     pos = 0
     while True:
-        start = text.find("${", pos)
-        if start < 0:
+        found = tokens.search(text, pos)
+        if found is None:
             break
+        start = found.start()
+        if start > pos:
+            parts.append((text[pos:start], False))
+        if found.group() != "${":  # $(*), $(?) or $($)
+            parts.append((found.group()[2], True))
+            pos = found.end()
+            continue
         end = text.find("}", start + 2)
         if end < 0:
             raise PolicyError(f"The policy variable in {text!r} is not closed with '}}'")
-        if start > pos:
-            parts.append((text[pos:start], False))
         parts.append(_parse_reference(text, text[start + 2 : end], dialect))
         pos = end + 1
     if pos < len(text):

@@ -105,6 +105,16 @@ def test_escapes_are_literal() -> None:
     assert verdict(policy, "iot:Publish", f"{TOPIC}/aXXbYc$") == "IMPLICIT_DENY"
 
 
+def test_the_iot_guides_parenthesised_escapes_are_literal_too() -> None:
+    policy = doc(allow("iot:Publish", f"{TOPIC}/a$(*)b$(?)c$($)"))
+    assert verdict(policy, "iot:Publish", f"{TOPIC}/a*b?c$", dialect="iot") == "ALLOWED"
+    # Read as wildcards they would allow these: a wrong ALLOW if AWS takes them as escapes.
+    assert verdict(policy, "iot:Publish", f"{TOPIC}/a$(xyz)b$(y)c$($)", dialect="iot") == "IMPLICIT_DENY"
+    assert verdict(policy, "iot:Publish", f"{TOPIC}/aXXbYc$", dialect="iot") == "IMPLICIT_DENY"
+    # IAM has only the ${*} form: there the characters are ordinary pattern text.
+    assert verdict(policy, "iot:Publish", f"{TOPIC}/a$(xyz)b$(y)c$($)", dialect="iam") == "ALLOWED"
+
+
 def test_variables_are_text_under_2008_version() -> None:
     policy = doc(allow("iot:Publish", f"{TOPIC}/${{iot:ClientId}}"), version="2008-10-17")
     assert verdict(policy, "iot:Publish", f"{TOPIC}/c1", {"iot:ClientId": "c1"}) == "IMPLICIT_DENY"
