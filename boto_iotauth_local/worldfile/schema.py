@@ -89,6 +89,8 @@ def parse(text: str, path: Path, *, json_syntax: bool) -> Field:
             json.loads(text)
         except json.JSONDecodeError as exc:
             raise WorldFileError(path, exc.lineno, None, f"invalid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise WorldFileError(path, None, None, "the file is nested too deeply to read") from None
         # Valid JSON holds tabs only as whitespace between tokens, where YAML refuses them.
         text = text.replace("\t", " ")
     try:
@@ -102,9 +104,56 @@ def parse(text: str, path: Path, *, json_syntax: bool) -> Field:
         ) from None
     except yaml.YAMLError as exc:
         raise WorldFileError(path, None, None, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise WorldFileError(path, None, None, "the file is nested too deeply to read") from None
+    if node is not None:
+        _check_expansion(node, path)
     if node is None:  # an empty file is an empty world
         node = yaml.MappingNode("tag:yaml.org,2002:map", [], yaml.Mark(str(path), 0, 0, 0, None, 0))
     return Field(node, "", path, json_syntax)
+
+
+#: Aliases may repeat a value, not multiply a small file into millions of values (a "billion laughs").
+_EXPANSION_FACTOR = 100
+_EXPANSION_FLOOR = 100_000
+
+
+def _check_expansion(root: yaml.Node, path: Path) -> None:
+    """Refuse recursive aliases, and aliases that expand the document far beyond its written size."""
+    written: set[int] = set()
+    expanded: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in expanded:
+            return expanded[key]
+        if key in open_nodes:
+            raise WorldFileError(
+                path, node.start_mark.line + 1, None, "an alias refers to a value containing it"
+            )
+        written.add(key)
+        total = 1
+        if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+            open_nodes.add(key)
+            children = (
+                node.value if isinstance(node, yaml.SequenceNode) else [n for kv in node.value for n in kv]
+            )
+            for child in children:
+                total += size(child)
+                if total > _EXPANSION_FLOOR and total > _EXPANSION_FACTOR * len(written):
+                    raise WorldFileError(
+                        path,
+                        child.start_mark.line + 1,
+                        None,
+                        f"aliases expand this file to more than {total:,} values "
+                        f"from {len(written):,} written",
+                    )
+            open_nodes.discard(key)
+        expanded[key] = total
+        return total
+
+    size(root)
 
 
 def _kind(node: yaml.Node, json_syntax: bool) -> str:

@@ -346,3 +346,57 @@ def test_json_error_is_located(tmp_path: Path, text: str, line: int, field: str 
 
 def test_example_data_exists() -> None:
     assert (DATA / "example-world.yaml").is_file()
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    lines = ["policies:", "  - name: P", "    document:", "      Version: '2012-10-17'", "      Statement:"]
+    previous = None
+    for index in range(levels):
+        items = (
+            '["x","x","x","x","x","x","x","x","x","x"]'
+            if previous is None
+            else f"[{', '.join([f'*a{previous}'] * 10)}]"
+        )
+        lines += [
+            "        - Effect: Allow",
+            f"          Action: &a{index} {items}",
+            "          Resource: '*'",
+        ]
+        previous = index
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_before_it_expands(tmp_path: Path) -> None:
+    error = load_error(tmp_path, _alias_bomb())  # a billion values if expanded: this must not hang
+    assert "aliases expand this file to more than" in error.message
+
+
+def test_ordinary_anchor_reuse_still_loads(tmp_path: Path) -> None:
+    from boto_iotauth_local import World
+
+    path = write(
+        tmp_path,
+        "world.yaml",
+        """\
+        policies:
+          - name: A
+            document: &open
+              Version: "2012-10-17"
+              Statement: [{Effect: Allow, Action: iot:Connect, Resource: "*"}]
+          - name: B
+            document: *open
+        """,
+    )
+    assert World.from_file(path).has_policy("B")
+
+
+def test_a_recursive_alias_is_refused(tmp_path: Path) -> None:
+    error = load_error(tmp_path, "policies:\n  - name: P\n    document: &d\n      Statement: [*d]\n")
+    assert error.line == 3
+    assert "refers to a value containing it" in error.message
+
+
+@pytest.mark.parametrize("name", ["world.yaml", "world.json"])
+def test_nesting_too_deep_to_read_is_an_error_not_a_crash(tmp_path: Path, name: str) -> None:
+    error = load_error(tmp_path, '{"policies": ' + "[" * 100_000 + "]" * 100_000 + "}", name)
+    assert "nested too deeply" in error.message
