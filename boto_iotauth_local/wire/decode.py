@@ -62,6 +62,8 @@ def _body(request: AWSPreparedRequest) -> dict[str, Any]:
         body = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
         raise InvalidRequestException(f"The request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InvalidRequestException("The request body is not valid JSON: it is nested too deeply") from None
     if not isinstance(body, dict):
         raise InvalidRequestException("The request body must be a JSON object")
     return body

@@ -51,3 +51,11 @@ def test_bodies_that_are_not_a_json_object_are_refused(body: bytes) -> None:
 def test_empty_body_is_no_members() -> None:
     request = _request("https://iot.us-east-1.amazonaws.com/test-authorization", b"")
     assert decode_request(request, operation_model("TestAuthorization")) == {}
+
+
+def test_a_body_nested_too_deeply_is_refused_not_crashed_on() -> None:
+    body = b'{"authInfos": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    request = _request("https://iot.us-east-1.amazonaws.com/test-authorization", body)
+    with pytest.raises(InvalidRequestException) as info:
+        decode_request(request, operation_model("TestAuthorization"))
+    assert "nested too deeply" in info.value.message
