@@ -256,6 +256,19 @@ def _wrapped(signature: str) -> str:
     return "\n".join(signature[i : i + 64] for i in range(0, len(signature), 64))
 
 
+def _alias_bomb() -> str:
+    lines = ["policies:", "  - name: P", "    document:", "      Statement:"]
+    items = '["x","x","x","x","x","x","x","x","x","x"]'
+    for level in range(9):
+        lines += [
+            "        - Effect: Allow",
+            f"          Action: &a{level} {items}",
+            "          Resource: '*'",
+        ]
+        items = "[" + ", ".join([f"*a{level}"] * 10) + "]"
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -271,6 +284,12 @@ CASES: list[Case] = [
         "TestAuthorization body `{this is not json`",
         wire(INVALID, 400, "not valid JSON"),
         lambda e: e.with_body(b"{this is not json"),
+    ),
+    Case(
+        "req-body-too-deep",
+        "TestAuthorization body nesting 100,000 lists",
+        wire(INVALID, 400, "nested too deeply"),
+        lambda e: e.with_body(b'{"authInfos": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
     ),
     Case(
         "req-body-not-object",
@@ -658,6 +677,20 @@ CASES: list[Case] = [
         "a certificate with `pem_file: missing.pem`",
         python("WorldFileError", "no such file"),
         lambda e: e.world_file("cert.yaml", "certificates:\n  - pem_file: missing.pem\n"),
+    ),
+    Case(
+        "worldfile-alias-bomb",
+        "a world file whose YAML aliases nest 10 lists 9 deep (a billion values)",
+        python("WorldFileError", "aliases expand this file"),
+        lambda e: e.world_file("bomb.yaml", _alias_bomb()),
+    ),
+    Case(
+        "worldfile-recursive-alias",
+        "a policy document that is an alias of itself",
+        python("WorldFileError", "refers to a value containing it"),
+        lambda e: e.world_file(
+            "loop.yaml", "policies:\n  - name: P\n    document: &d\n      Statement: [*d]\n"
+        ),
     ),
     Case(
         "worldfile-bad-suffix",
