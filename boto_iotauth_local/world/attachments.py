@@ -10,7 +10,7 @@ from typing import Any
 
 from boto_iotauth_local.errors import LimitExceededException, ResourceNotFoundException
 from boto_iotauth_local.world.arns import thing_group_name_from_arn
-from boto_iotauth_local.world.base import WorldBase, append_unique, without
+from boto_iotauth_local.world.base import WorldBase, without
 from boto_iotauth_local.world.paging import paginate
 from boto_iotauth_local.world.validation import check_policy_name
 
@@ -51,7 +51,7 @@ class AttachmentOperations(WorldBase):
                     f"The target {target} already has the maximum number of attached policies ({limit})"
                 )
             self._target_policies[target] = (*attached, policyName)
-            self._policy_targets[policyName] = append_unique(self._policy_targets.get(policyName, ()), target)
+            self._policy_targets.setdefault(policyName, {})[target] = None
         return {}
 
     def attach_principal_policy(self, policyName: str, principal: str) -> dict[str, Any]:
@@ -75,10 +75,9 @@ class AttachmentOperations(WorldBase):
                 self._target_policies[target] = remaining
             else:
                 del self._target_policies[target]
-            targets = without(self._policy_targets.get(policyName, ()), target)
-            if targets:
-                self._policy_targets[policyName] = targets
-            else:
+            targets = self._policy_targets.get(policyName, {})
+            targets.pop(target, None)
+            if not targets:
                 self._policy_targets.pop(policyName, None)
         return {}
 
@@ -142,7 +141,7 @@ class AttachmentOperations(WorldBase):
             if policyName not in self._policies:
                 raise ResourceNotFoundException(f"Policy {policyName} does not exist")
             page, next_marker = paginate(
-                self._policy_targets.get(policyName, ()), page_size=pageSize, marker=marker
+                tuple(self._policy_targets.get(policyName, ())), page_size=pageSize, marker=marker
             )
         result: dict[str, Any] = {"targets": page}
         if next_marker is not None:

@@ -2,8 +2,10 @@
 
 The world is split into one mixin per concern (policies, attachments, certificates, things, groups,
 Cognito, authorizers, functions); they all read and write the tables declared here. Writers hold the one
-re-entrant lock; the tables only ever hold frozen values and tuples that writers replace whole, so the
-services' readers need no lock and never see a half-made change.
+re-entrant lock. The tables the services read hold frozen values and tuples that writers replace whole,
+so those readers need no lock and never see a half-made change; the two reverse indexes that can grow
+to a whole fleet (a policy's targets, a group's things) are ordered sets changed in place and read only
+under the lock.
 """
 
 from __future__ import annotations
@@ -82,8 +84,9 @@ class WorldBase:
         self._policies: dict[str, StoredPolicy] = {}
         #: target (certificate ARN, thing group ARN, Cognito id) -> policy names in attach order
         self._target_policies: dict[str, tuple[str, ...]] = {}
-        #: policy name -> targets in attach order
-        self._policy_targets: dict[str, tuple[str, ...]] = {}
+        #: policy name -> targets in attach order (a dict as an ordered set: one policy on a whole fleet
+        #: must not make every attachment copy the list)
+        self._policy_targets: dict[str, dict[str, None]] = {}
 
         self._certificates: dict[str, Certificate] = {}
         self._certificates_by_arn: dict[str, Certificate] = {}
@@ -97,7 +100,7 @@ class WorldBase:
 
         self._groups: dict[str, ThingGroup] = {}
         #: group name -> member thing names; thing name -> group names (both in add order)
-        self._group_things: dict[str, tuple[str, ...]] = {}
+        self._group_things: dict[str, dict[str, None]] = {}
         self._thing_groups: dict[str, tuple[str, ...]] = {}
 
         self._cognito_pools: dict[str, CognitoIdentityPool] = {}
@@ -141,19 +144,14 @@ class WorldBase:
     def _forget_target(self, target: str) -> None:
         """Drop every policy attachment of ``target``, whose certificate or group is going. Hold the lock."""
         for name in self._target_policies.pop(target, ()):
-            remaining = without(self._policy_targets.get(name, ()), target)
-            if remaining:
-                self._policy_targets[name] = remaining
-            else:
-                self._policy_targets.pop(name, None)
+            targets = self._policy_targets.get(name)
+            if targets is not None:
+                targets.pop(target, None)
+                if not targets:
+                    del self._policy_targets[name]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(account_id={self.account_id!r}, region={self.region!r})"
-
-
-def append_unique(items: tuple[str, ...], item: str) -> tuple[str, ...]:
-    """``items`` with ``item`` at the end, unless it is already there."""
-    return items if item in items else (*items, item)
 
 
 def without(items: tuple[str, ...], item: str) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from boto_iotauth_local.errors import (
     VersionConflictException,
 )
 from boto_iotauth_local.world.arns import thing_group_name_from_arn, thing_name_from_arn
-from boto_iotauth_local.world.base import WorldBase, append_unique, utcnow, without
+from boto_iotauth_local.world.base import WorldBase, utcnow, without
 from boto_iotauth_local.world.paging import paginate
 from boto_iotauth_local.world.validation import (
     ATTRIBUTE_NAME,
@@ -282,7 +282,7 @@ class GroupOperations(WorldBase):
                     f"Thing {thing} already belongs to the maximum of {MAX_GROUPS_PER_THING} thing groups"
                 )
             self._thing_groups[thing] = (*current, group.name)
-            self._group_things[group.name] = append_unique(self._group_things.get(group.name, ()), thing)
+            self._group_things.setdefault(group.name, {})[thing] = None
         return {}
 
     def remove_thing_from_thing_group(
@@ -297,7 +297,7 @@ class GroupOperations(WorldBase):
             group = self._identify_group(thingGroupName, thingGroupArn)
             thing = self._identify_thing(thingName, thingArn)
             self._thing_groups[thing] = without(self._thing_groups.get(thing, ()), group.name)
-            self._group_things[group.name] = without(self._group_things.get(group.name, ()), thing)
+            self._group_things.get(group.name, {}).pop(thing, None)
         return {}
 
     def list_thing_groups_for_thing(
@@ -335,7 +335,8 @@ class GroupOperations(WorldBase):
             if recursive:
                 for group in self._groups.values():
                     if group.name != thingGroupName and thingGroupName in group.ancestry:
-                        names.extend(t for t in self._group_things.get(group.name, ()) if t not in names)
+                        seen = set(names)
+                        names.extend(t for t in self._group_things.get(group.name, ()) if t not in seen)
             page, token = paginate(
                 names,
                 page_size=maxResults,

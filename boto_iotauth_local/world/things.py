@@ -234,8 +234,7 @@ class ThingOperations(WorldBase):
                     f"Cannot delete. Thing {thingName} is still attached to one or more principals"
                 )
             for group in self._thing_groups.pop(thingName, ()):
-                members = tuple(t for t in self._group_things.get(group, ()) if t != thingName)
-                self._group_things[group] = members
+                self._group_things.get(group, {}).pop(thingName, None)
             del self._things[thingName]
         return {}
 

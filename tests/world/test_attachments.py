@@ -130,3 +130,33 @@ def test_list_targets_paginates(world: World) -> None:
         world.list_targets_for_policy("p", marker="not*base64")
     with pytest.raises(InvalidRequestException, match="pageSize"):
         world.list_targets_for_policy("p", pageSize=0)
+
+
+def test_one_policy_on_a_whole_fleet_keeps_order_and_detaches_cleanly() -> None:
+    # A fleet usually shares one policy: attaching it to every certificate must stay linear (the targets
+    # are an ordered set, not a tuple copied on each attachment), and listing keeps attach order.
+    from boto_iotauth_local import World
+
+    world = World()
+    world.create_policy(
+        policyName="Fleet",
+        policyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]}',
+    )
+    targets = [f"us-east-1:00000000-0000-0000-0000-{index:012d}" for index in range(3000)]
+    for target in targets:
+        world.attach_policy(policyName="Fleet", target=target)
+    world.attach_policy(policyName="Fleet", target=targets[0])  # idempotent
+    listed: list[str] = []
+    marker = None
+    while True:
+        page = world.list_targets_for_policy(policyName="Fleet", marker=marker, pageSize=250)
+        listed.extend(page["targets"])
+        marker = page.get("nextMarker")
+        if not marker:
+            break
+    assert listed == targets
+    world.detach_policy(policyName="Fleet", target=targets[1])
+    assert world.list_targets_for_policy(policyName="Fleet", pageSize=2)["targets"] == [
+        targets[0],
+        targets[2],
+    ]
