@@ -179,7 +179,7 @@ class _Auditor:
         key = (unique, *sorted((k, v if isinstance(v, str) else tuple(v)) for k, v in values.items()))
         outcome = self.decided.get(key)
         if outcome is None:
-            policies = PolicySet(principal, thing, refs, None, RequestContext(values), values)
+            policies = PolicySet(principal, thing, refs, None, RequestContext(values))
             result = authorize(policies, self.action_type, self.resources)
             # Only what an Access keeps, so that a fleet of unique answers stays small in memory.
             outcome = self.decided[key] = (

@@ -51,7 +51,6 @@ class PolicySet:
     #: The Cognito pool's authenticated role policies: a second gate that must allow too (A5).
     gate: tuple[PolicyRef, ...] | None
     context: RequestContext
-    values: dict[str, Any]
     #: Results already decided on this set (without explanations), by (actionType, resources): the set
     #: is immutable and only reused while its world is unchanged, so an answer once given stays right.
     answers: dict[tuple[str, tuple[str, ...]], AuthResult] = field(
@@ -194,10 +193,8 @@ def policy_set(
         else:
             refs = [r for r in role_refs if r.name not in skipped] + refs
 
-    values = request_values(world, who, client_id, thing, now)
-    return PolicySet(
-        who, thing, tuple(refs), tuple(gate) if gate is not None else None, RequestContext(values), values
-    )
+    context = RequestContext(request_values(world, who, client_id, thing, now))
+    return PolicySet(who, thing, tuple(refs), tuple(gate) if gate is not None else None, context)
 
 
 _RANK = {"none": 0, "allow": 1, "deny": 2}

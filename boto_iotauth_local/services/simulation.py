@@ -103,7 +103,7 @@ def simulate_token(
     if client_id is None and mqtt_context is not None:
         client_id = mqtt_context.get("clientId")
     values = request_values(world, Principal("none", None), client_id, None)
-    policy_set = PolicySet(Principal("none", None), None, refs, None, RequestContext(values), values)
+    policy_set = PolicySet(Principal("none", None), None, refs, None, RequestContext(values))
     results = tuple(
         authorize(policy_set, info["actionType"], list(info["resources"]), explain=True)
         for info in auth_infos
