@@ -23,8 +23,8 @@ _EXPORTS: dict[str, str] = {
     "KeyPair": "boto_iotauth_local.authorizers.signing",
     "ServiceError": "boto_iotauth_local.errors",
     "Faults": "boto_iotauth_local.activation.faults",
-    "who_can": "boto_iotauth_local.services.audit",
-    "WhoCan": "boto_iotauth_local.services.audit",
+    "who_can": "boto_iotauth_local.services.who_can",
+    "WhoCan": "boto_iotauth_local.services.who_can",
     "simulate_token": "boto_iotauth_local.services.simulation",
     "TokenSimulation": "boto_iotauth_local.services.simulation",
     "AuthorizerRun": "boto_iotauth_local.services.invoke_authorizer",
@@ -56,11 +56,11 @@ if TYPE_CHECKING:
     from .activation.handle import Activation, activate
     from .authorizers.signing import KeyPair, generate_key_pair, sign_token
     from .errors import ServiceError
-    from .services.audit import WhoCan, who_can
     from .services.authorization import AuthResult
     from .services.explain import explain_authorization
     from .services.invoke_authorizer import AuthorizerRun
     from .services.simulation import TokenSimulation, simulate_token
+    from .services.who_can import WhoCan, who_can
     from .world import World
 
 

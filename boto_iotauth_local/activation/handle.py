@@ -11,12 +11,12 @@ from typing import Any, TypeVar
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from ..motoworld import detect as moto
 from ..services import MOTO_SERVICES, SERVICES, ServiceOptions
 from ..services.authorization import AuthResult
 from ..services.explain import explain_authorization
 from ..services.invoke_authorizer import AuthorizerRun
 from ..services.simulation import TokenSimulation, simulate_token
+from ..sources.moto import detect as moto
 from ..wire import hooks
 from ..wire.exchange import answer
 from ..world import World
@@ -201,7 +201,7 @@ class Activation:
 
     @staticmethod
     def _moto_world(account_id: str, region: str) -> World:
-        from ..motoworld.world import moto_world  # reads moto's backends: only once moto is active
+        from ..sources.moto.world import moto_world  # reads moto's backends: only once moto is active
 
         return moto_world(account_id, region)
 

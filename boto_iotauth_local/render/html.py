@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..engine.explain import Decision, PolicyResult, StatementResult
-    from ..services.audit import WhoCan
     from ..services.authorization import AuthResult, PolicyRef
     from ..services.invoke_authorizer import AuthorizerRun
     from ..services.simulation import TokenSimulation
+    from ..services.who_can import WhoCan
 
 _COLOURS = {
     "ALLOWED": "#1a7f37",
@@ -231,7 +231,7 @@ def simulation_html(simulation: TokenSimulation) -> str:
 # -- who can ---------------------------------------------------------------------------------------------
 
 
-#: A notebook cell stays responsive: bigger audits show their first rows and say how many are left out.
+#: A notebook cell stays responsive: larger who-can answers show their first rows and how many are left out.
 WHO_CAN_ROWS = 500
 
 

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..services.audit import WhoCan
     from ..services.authorization import AuthResult
     from ..services.invoke_authorizer import AuthorizerRun
+    from ..services.who_can import WhoCan
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

@@ -32,7 +32,7 @@ Readers (snake_case) are what the services call on every request; they take no l
 ========================================  ==============================================================
 
 ``World.from_file(path)`` and ``world.to_file(path)`` read and write world files
-(:mod:`boto_iotauth_local.worldfile`, ``docs/world-files.md``).
+(:mod:`boto_iotauth_local.sources.worldfile`, ``docs/world-files.md``).
 """
 
 from __future__ import annotations
@@ -73,13 +73,13 @@ class World(
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> World:
         """A world read from a YAML or JSON world file (``docs/world-files.md``); WorldFileError if bad."""
-        from boto_iotauth_local.worldfile import load_world
+        from boto_iotauth_local.sources.worldfile import load_world
 
         return load_world(path, world_class=cls)
 
     def to_file(self, path: str | os.PathLike[str]) -> None:
         """Write this world as a world file that loads back into an equivalent world."""
-        from boto_iotauth_local.worldfile import dump_world
+        from boto_iotauth_local.sources.worldfile import dump_world
 
         dump_world(self, path)
 

@@ -9,8 +9,8 @@ import pytest
 
 from boto_iotauth_local import World, explain_authorization, simulate_token
 from boto_iotauth_local.render import html, text
-from boto_iotauth_local.services.audit import who_can
 from boto_iotauth_local.services.invoke_authorizer import run_authorizer
+from boto_iotauth_local.services.who_can import who_can
 
 ARN = "arn:aws:iot:us-east-1:123456789012"
 EVIL = "<script>alert('x')</script>&"
