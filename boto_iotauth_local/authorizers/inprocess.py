@@ -23,11 +23,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from ..engine.jsondata import JSONDataError, loads
 from . import capture
 from .context import LambdaContext, new_log_stream_name
 from .conventions import MarshalError, describe_exception, error_log_entry, marshal_response, timeout_message
 from .invocation import (
     SPEC_TIMEOUT,
+    UNREADABLE,
     CapturedOutput,
     FunctionLike,
     Invocation,
@@ -211,9 +213,13 @@ class InProcessRuntime:
                 "raised", describe_exception(call.error, _SKIP_FILES), output, request_id=request_id
             )
         try:
-            value = json.loads(marshal_response(call.value))
+            value = loads(marshal_response(call.value))
         except MarshalError as exc:
             raise InvocationFailed("unserializable", str(exc), output, request_id=request_id) from None
+        except JSONDataError as exc:
+            raise InvocationFailed(
+                "unserializable", f"{UNREADABLE}: {exc}", output, request_id=request_id
+            ) from None
         return Invocation(
             value=value, request_id=request_id, duration=call.duration, runtime="inprocess", output=output
         )

@@ -38,6 +38,11 @@ class FunctionLike(Protocol):
     def timeout(self) -> float: ...
 
 
+#: The start of an ``unserializable`` failure's message for a response that JSON text carries but that is not
+#: JSON data this library reads (nested too deeply, NaN): see ``engine/jsondata.py``.
+UNREADABLE = "The response is not JSON data"
+
+
 class _SpecTimeout(enum.Enum):
     SPEC_TIMEOUT = "spec"
 

@@ -43,10 +43,12 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
+from ..engine.jsondata import JSONDataError, loads
 from .context import LambdaContext, default_log_group_name, new_log_stream_name
 from .conventions import timeout_message
 from .invocation import (
     SPEC_TIMEOUT,
+    UNREADABLE,
     CapturedOutput,
     FunctionLike,
     Invocation,
@@ -468,8 +470,14 @@ class IsolatedRuntime:
         result = reply.message
         if not result["ok"]:
             raise InvocationFailed(result["kind"], result["message"], output, request_id=request_id)
+        try:
+            value = loads(result["value"])
+        except JSONDataError as exc:
+            raise InvocationFailed(
+                "unserializable", f"{UNREADABLE}: {exc}", output, request_id=request_id
+            ) from None
         return Invocation(
-            value=json.loads(result["value"]),
+            value=value,
             request_id=request_id,
             duration=float(result["duration"]),
             runtime="isolated",

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import Policy, PolicyError, parse_policy
+from ..engine.jsondata import JSONDataError, check, loads
 
 MAX_POLICY_DOCUMENTS = 10
 MAX_POLICY_DOCUMENT_LENGTH = 2048
@@ -89,11 +90,15 @@ def _type_name(value: Any) -> str:
 def _as_object(raw: Any) -> dict[str, Any]:
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
+            raw = loads(raw)
         except json.JSONDecodeError as exc:
             raise InvalidAuthorizerResponse(
                 "The authorizer response is a string that is not valid JSON "
                 f"({exc.msg} at position {exc.pos})"
+            ) from None
+        except JSONDataError as exc:
+            raise InvalidAuthorizerResponse(
+                f"The authorizer response is a string that is not valid JSON ({exc})"
             ) from None
         if not isinstance(raw, dict):
             raise InvalidAuthorizerResponse(
@@ -105,12 +110,24 @@ def _as_object(raw: Any) -> dict[str, Any]:
         raise InvalidAuthorizerResponse(
             "The authorizer response must be a JSON object; the handler returned null (None)"
         )
+    if isinstance(raw, (list, tuple)):
+        _check_data(raw)
     if not isinstance(raw, Mapping):
         raise InvalidAuthorizerResponse(
             "The authorizer response must be a JSON object; "
             f"the handler returned {_type_name(raw)} {_show(raw)}"
         )
-    return dict(raw)
+    response = dict(raw)
+    _check_data(response)
+    return response
+
+
+def _check_data(value: Any) -> None:
+    """Refuse values no JSON reader would produce (too deep, NaN, bytes) before anything walks them."""
+    try:
+        check(value)
+    except JSONDataError as exc:
+        raise InvalidAuthorizerResponse(f"The authorizer response is not JSON data: {exc}") from None
 
 
 def _require(response: Mapping[str, Any], field: str, rule: str) -> Any:
@@ -139,11 +156,13 @@ def _document(raw: Any, index: int) -> tuple[str, Policy]:
     """The compact text and compiled policy of one document."""
     if isinstance(raw, str):
         try:
-            parsed = json.loads(raw)
+            parsed = loads(raw)
         except json.JSONDecodeError as exc:
             raise _malformed(
                 f"The policy document is not valid JSON: {exc.msg} at position {exc.pos}", index
             ) from None
+        except JSONDataError as exc:
+            raise _malformed(f"The policy document is not valid JSON: {exc}", index) from None
         if not isinstance(parsed, dict):
             raise _malformed(f"The policy document must be a JSON object, not {_type_name(parsed)}", index)
         source: str | Mapping[str, Any] = raw

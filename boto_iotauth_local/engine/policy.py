@@ -15,6 +15,7 @@ from .conditions import Condition, parse_conditions
 from .context import RequestContext
 from .errors import PolicyError
 from .glob import Glob
+from .jsondata import JSONDataError, check, loads
 from .statement import KeyRef, Statement, resource_pattern
 from .variables import Dialect, Variable
 
@@ -189,15 +190,18 @@ def parse_policy(document: str | Mapping[str, Any], *, dialect: Literal["iot", "
     if isinstance(document, str):
         text = document
         try:
-            parsed = json.loads(document, object_pairs_hook=_no_duplicates)
+            parsed = loads(document, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
             reason = f"The policy document is not valid JSON: {exc.msg} at position {exc.pos}"
-            raise PolicyError(reason) from exc
+            raise PolicyError(reason) from None
+        except JSONDataError as exc:
+            raise PolicyError(f"The policy document is not valid JSON: {exc}") from None
     elif isinstance(document, Mapping):
         try:
-            text = json.dumps(document, separators=(",", ":"), allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise PolicyError(f"The policy document is not JSON data: {exc}") from exc
+            check(dict(document))
+        except JSONDataError as exc:
+            raise PolicyError(f"The policy document is not JSON data: {exc}") from None
+        text = json.dumps(document, separators=(",", ":"), allow_nan=False)
         parsed = json.loads(text)
     else:
         raise TypeError(f"a policy document is a JSON string or a mapping, not {type(document).__name__}")

@@ -7,7 +7,6 @@ protocol is answered the same way: boto3, the AWS CLI, or a hand-built request.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -15,6 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.model import OperationModel, Shape
 
+from ..engine.jsondata import loads
 from ..errors import InvalidRequestException
 
 
@@ -59,11 +59,9 @@ def _body(request: AWSPreparedRequest) -> dict[str, Any]:
         raw = data
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-        body = json.loads(text)
+        body = loads(text)  # depth-bounded: a runaway nesting is refused, never a RecursionError
     except (UnicodeDecodeError, ValueError) as exc:
         raise InvalidRequestException(f"The request body is not valid JSON: {exc}") from None
-    except RecursionError:
-        raise InvalidRequestException("The request body is not valid JSON: it is nested too deeply") from None
     if not isinstance(body, dict):
         raise InvalidRequestException("The request body must be a JSON object")
     return body

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from boto_iotauth_local.engine import Policy, parse_policy
+from boto_iotauth_local.engine.jsondata import JSONDataError, check
 from boto_iotauth_local.errors import (
     DeleteConflictException,
     InvalidRequestException,
@@ -42,6 +43,12 @@ def document_text(document: str | Mapping[str, Any]) -> str:
     if isinstance(document, str):
         return document
     if isinstance(document, Mapping):
+        try:
+            check(dict(document))
+        except JSONDataError as exc:
+            raise MalformedPolicyException(
+                f"Policy document is Malformed: The policy document is not JSON data: {exc}"
+            ) from None
         return json.dumps(document)
     raise InvalidRequestException(
         f"The policy document must be a JSON string or a mapping, not {type(document).__name__}"

@@ -189,6 +189,13 @@ def _statement(resource: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _deep_condition(levels: int) -> dict[str, Any]:
+    value: Any = "x"
+    for _ in range(levels):
+        value = [value]
+    return _statement("*", Condition={"StringEquals": {"iot:ClientId": value}})
+
+
 BEHAVIOURS: dict[str, Callable[[], Any]] = {
     "allow": answer,
     "raise": _raise,
@@ -206,6 +213,8 @@ BEHAVIOURS: dict[str, Callable[[], Any]] = {
         policyDocuments=[{"Version": "2012-10-17", "Statement": [{"Effect": "Maybe"}]}]
     ),
     "unserializable": lambda: {"when": object()},
+    "deep-document": lambda: answer(policyDocuments=[json.dumps(_deep_condition(900))]),
+    "nan-document": lambda: answer(policyDocuments=[json.dumps(_deep_condition(0)).replace('"x"', "NaN")]),
     "missing-field": lambda: {k: v for k, v in answer().items() if k != "isAuthenticated"},
 }
 
@@ -560,6 +569,26 @@ CASES: list[Case] = [
         python("VersionsLimitExceededException", "maximum number of versions (5)", 409),
         _six_versions,
     ),
+    Case(
+        "policy-too-deep",
+        "a document whose Condition value nests 900 lists (given as a dict)",
+        python(MALFORMED, "nested too deeply", 400),
+        lambda e: e.world.create_policy(policyName="Deep", policyDocument=_deep_condition(900)),
+    ),
+    Case(
+        "policy-nan",
+        "a document with `NaN` as a condition value",
+        python(MALFORMED, "NaN is not a JSON number", 400),
+        lambda e: e.policy(json.dumps(_deep_condition(0)).replace('"x"', "NaN")),
+    ),
+    Case(
+        "policy-bytes-in-dict",
+        "a dict document whose Action is `bytes`",
+        python(MALFORMED, "a value of type bytes is not JSON data", 400),
+        lambda e: e.world.create_policy(
+            policyName="Bytes", policyDocument={**GOOD_POLICY, "Statement": [{"Action": b"iot:*"}]}
+        ),
+    ),
     # -- certificates --------------------------------------------------------------------------------------
     Case(
         "cert-garbage-pem",
@@ -713,6 +742,28 @@ CASES: list[Case] = [
              """,
         ),
     ),
+    Case(
+        "worldfile-too-deep",
+        "a JSON world file whose policy document nests 5000 lists",
+        python("WorldFileError", "nested too deeply"),
+        lambda e: e.world_file(
+            "deep.json", '{"policies": [{"name": "P", "document": ' + "[" * 5000 + "]" * 5000 + "}]}"
+        ),
+    ),
+    Case(
+        "worldfile-unknown-tag",
+        "a function with `timeout: !seconds 5`",
+        python("WorldFileError", "unsupported YAML tag '!seconds'"),
+        lambda e: e.world_file("tag.yaml", "functions:\n  - {name: f, handler: m.h, timeout: !seconds 5}\n"),
+    ),
+    Case(
+        "worldfile-huge-integer",
+        "a function whose memory_mb has 5000 digits",
+        python("WorldFileError", "at most 4300 digits"),
+        lambda e: e.world_file(
+            "big.yaml", f"functions:\n  - {{name: f, handler: m.h, memory_mb: {'9' * 5000}}}\n"
+        ),
+    ),
     # -- custom authorizer handler behaviours --------------------------------------------------------------
     Case(
         "handler-raises",
@@ -797,6 +848,18 @@ CASES: list[Case] = [
         "the handler returns an object that is not JSON",
         wire(RESPONSE, 400, "returned a value that is not JSON"),
         lambda e: e.behave("unserializable"),
+    ),
+    Case(
+        "handler-deep-document",
+        "a returned policy document string nesting 900 lists",
+        wire(RESPONSE, 400, "nested too deeply"),
+        lambda e: e.behave("deep-document"),
+    ),
+    Case(
+        "handler-nan-document",
+        "a returned policy document string with `NaN`",
+        wire(RESPONSE, 400, "NaN is not a JSON number"),
+        lambda e: e.behave("nan-document"),
     ),
     Case(
         "handler-sys-exit-isolated",

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ...engine.jsondata import JSONDataError, loads
 from ...sources.worldfile import WorldFileError
 from ...world import World
 
@@ -43,17 +44,22 @@ def json_argument(value: str, option: str) -> Any:
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: {option}: cannot read the file: {exc}") from None
         try:
-            return json.loads(text)
+            return loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"{path}:{exc.lineno}: {option}: invalid JSON: {exc.msg} (column {exc.colno})"
             ) from None
+        except JSONDataError as exc:
+            line = "" if exc.position is None else f":{text.count(chr(10), 0, exc.position) + 1}"
+            raise InputError(f"{path}{line}: {option}: unreadable JSON: {exc}") from None
     try:
-        return json.loads(value)
+        return loads(value)
     except json.JSONDecodeError as exc:
         raise UsageError(
             f"argument {option}: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    except JSONDataError as exc:
+        raise UsageError(f"argument {option}: unreadable JSON: {exc}") from None
 
 
 def json_object(value: str | None, option: str) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ In a JSON file, unquoted scalars are read by JSON's rules (``1e5`` is a number, 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from boto_iotauth_local.engine.jsondata import MAX_DEPTH, MAX_INT_DIGITS, nesting_position
 from boto_iotauth_local.sources.worldfile.errors import WorldFileError
 
 #: The top-level keys and the keys of each section's entries.
@@ -78,19 +80,35 @@ _KIND_NAMES = {
     "tag:yaml.org,2002:bool": "a boolean",
     "tag:yaml.org,2002:null": "null",
 }
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 _SIMPLE_KEY = re.compile(r"[A-Za-z0-9_:-]+")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+#: Levels of mappings and lists a world file may nest: a policy document's own bound (engine/jsondata.py)
+#: plus room for the file's sections around it.
+FILE_MAX_DEPTH = MAX_DEPTH + 16
+
+
+def _line_of(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _json_scalar(text: str) -> Any:
+    """A JSON file's unquoted scalar; ValueError for an integer Python will not read (too many digits)."""
+    return json.loads(text)
 
 
 def parse(text: str, path: Path, *, json_syntax: bool) -> Field:
     """The root field of a world file's text; WorldFileError for a syntax error, with its line."""
     if json_syntax:
+        deep = nesting_position(text, FILE_MAX_DEPTH)
+        if deep is not None:
+            raise WorldFileError(path, _line_of(text, deep), None, _too_deep())
         try:
-            json.loads(text)
+            # Numbers are read per field, where a bad one can be reported with its field.
+            json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
         except json.JSONDecodeError as exc:
             raise WorldFileError(path, exc.lineno, None, f"invalid JSON: {exc.msg}") from None
-        except RecursionError:
-            raise WorldFileError(path, None, None, "the file is nested too deeply to read") from None
         # Valid JSON holds tabs only as whitespace between tokens, where YAML refuses them.
         text = text.replace("\t", " ")
     try:
@@ -107,6 +125,7 @@ def parse(text: str, path: Path, *, json_syntax: bool) -> Field:
     except RecursionError:
         raise WorldFileError(path, None, None, "the file is nested too deeply to read") from None
     if node is not None:
+        _check_depth(node, path)
         _check_expansion(node, path)
     if node is None:  # an empty file is an empty world
         node = yaml.MappingNode("tag:yaml.org,2002:map", [], yaml.Mark(str(path), 0, 0, 0, None, 0))
@@ -116,6 +135,51 @@ def parse(text: str, path: Path, *, json_syntax: bool) -> Field:
 #: Aliases may repeat a value, not multiply a small file into millions of values (a "billion laughs").
 _EXPANSION_FACTOR = 100
 _EXPANSION_FLOOR = 100_000
+
+
+def _too_deep() -> str:
+    return f"the file is nested too deeply (more than {FILE_MAX_DEPTH} levels of mappings and lists)"
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for kv in node.value for n in kv]
+    return []
+
+
+def _check_depth(root: yaml.Node, path: Path) -> None:
+    """Refuse nesting (aliases included) beyond FILE_MAX_DEPTH, and aliases of a value inside itself.
+
+    Iterative, so no file can exhaust the stack here; every recursive walk after it is then bounded.
+    """
+    height: dict[int, int] = {}  # levels below and including a finished node
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, list[yaml.Node]]] = [(root, _children(root))]
+    on_path.add(id(root))
+    while stack:
+        node, pending = stack[-1]
+        if not pending:
+            stack.pop()
+            on_path.discard(id(node))
+            below = max((height[id(c)] for c in _children(node)), default=0)
+            height[id(node)] = below + (0 if isinstance(node, yaml.ScalarNode) else 1)
+            continue
+        child = pending.pop(0)
+        key = id(child)
+        if key in on_path:
+            raise WorldFileError(
+                path, child.start_mark.line + 1, None, "an alias refers to a value containing it"
+            )
+        if key in height:
+            if len(stack) + height[key] > FILE_MAX_DEPTH:
+                raise WorldFileError(path, child.start_mark.line + 1, None, _too_deep())
+            continue
+        if not isinstance(child, yaml.ScalarNode) and len(stack) >= FILE_MAX_DEPTH:
+            raise WorldFileError(path, child.start_mark.line + 1, None, _too_deep())
+        on_path.add(key)
+        stack.append((child, _children(child)))
 
 
 def _check_expansion(root: yaml.Node, path: Path) -> None:
@@ -162,8 +226,8 @@ def _kind(node: yaml.Node, json_syntax: bool) -> str:
     if isinstance(node, yaml.SequenceNode):
         return "a list"
     if json_syntax and isinstance(node, yaml.ScalarNode) and node.style is None:
-        value = json.loads(node.value)
-        return "null" if value is None else "a boolean" if isinstance(value, bool) else "a number"
+        text = str(node.value)
+        return "null" if text == "null" else "a boolean" if text in ("true", "false") else "a number"
     if node.tag in (_STR, _TIMESTAMP):
         return "a string"
     return _KIND_NAMES.get(node.tag, "a value")
@@ -289,6 +353,8 @@ class Field:
         value = self._scalar()
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self._expected("a number")
+        if not math.isfinite(value):
+            raise self.error(f"expected a finite number, got {self.node.value}")
         return float(value)
 
     def text_list(self) -> list[str]:
@@ -302,17 +368,38 @@ class Field:
             return self.node  # never a bool or number: the caller reports the kind
         if self.node.tag in (_STR, _TIMESTAMP):
             return str(self.node.value)
-        if self.json_syntax and self.node.style is None:
-            return json.loads(self.node.value)
-        return _CONSTRUCTOR.construct_object(self.node, deep=True)
+        try:
+            if self.json_syntax and self.node.style is None:
+                return _json_scalar(self.node.value)
+            if self.node.tag not in _KIND_NAMES:
+                raise self.error(f"unsupported YAML tag {self.node.tag!r} on {self.node.value!r}")
+            return _CONSTRUCTOR.construct_object(self.node, deep=True)
+        except ValueError as exc:
+            if isinstance(exc, WorldFileError):
+                raise
+            raise self.error(f"unreadable number ({_short(exc)}; at most {MAX_INT_DIGITS} digits)") from None
+        except yaml.YAMLError as exc:
+            raise self.error(f"unreadable value: {_short(exc)}") from None
 
     def value(self) -> Any:
-        """The plain Python value (for policy documents): mappings, lists, strings, numbers, booleans."""
+        """The plain Python value (for policy documents): mappings, lists, strings, numbers, booleans.
+
+        Recursive, but bounded: ``parse`` refused files nested deeper than FILE_MAX_DEPTH.
+        """
         if isinstance(self.node, yaml.MappingNode):
+            if self.node.tag != _MAP:
+                raise self.error(f"unsupported YAML tag {self.node.tag!r} on a mapping")
             return {key: field.value() for key, field in self.entries()}
         if isinstance(self.node, yaml.SequenceNode):
+            if self.node.tag != _SEQ:
+                raise self.error(f"unsupported YAML tag {self.node.tag!r} on a list")
             return [item.value() for item in self.items()]
         value = self._scalar()
         if not isinstance(value, (str, int, float, bool, type(None))):
             raise self.error(f"unsupported value {self.node.value!r}")
         return value
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 120 else text[:117] + "..."
