@@ -28,6 +28,8 @@ _EXPORTS: dict[str, str] = {
     "simulate_token": "boto_iotauth_local.services.simulation",
     "TokenSimulation": "boto_iotauth_local.services.simulation",
     "AuthorizerRun": "boto_iotauth_local.services.invoke_authorizer",
+    "serve": "boto_iotauth_local.faces.endpoint",
+    "Endpoint": "boto_iotauth_local.faces.endpoint",
 }
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "AuthResult",
     "AuthorizerRun",
     "Call",
+    "Endpoint",
     "Faults",
     "KeyPair",
     "ServiceError",
@@ -45,6 +48,7 @@ __all__ = [
     "activate",
     "explain_authorization",
     "generate_key_pair",
+    "serve",
     "sign_token",
     "simulate_token",
     "who_can",
@@ -56,6 +60,7 @@ if TYPE_CHECKING:
     from .activation.handle import Activation, activate
     from .authorizers.signing import KeyPair, generate_key_pair, sign_token
     from .errors import ServiceError
+    from .faces.endpoint import Endpoint, serve
     from .services.authorization import AuthResult
     from .services.explain import explain_authorization
     from .services.invoke_authorizer import AuthorizerRun

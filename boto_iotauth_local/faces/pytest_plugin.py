@@ -1,4 +1,4 @@
-"""The pytest plugin: an ``iot_world`` and an active ``iot_auth`` handle per test, set up by markers.
+"""The pytest plugin: an ``iot_world``, an active ``iot_auth`` handle and an ``iot_endpoint`` per test.
 
 Registered through the ``pytest11`` entry point. botocore is imported only when a test asks for a fixture,
 so that installing the package costs nothing in test runs that never use it. Everything is per process,
@@ -16,6 +16,7 @@ import pytest
 if TYPE_CHECKING:
     from ..activation.handle import Activation
     from ..world import World
+    from .endpoint import Endpoint
 
 _WORLD_MARKER = "iot_world"
 _AUTH_MARKER = "iot_auth"
@@ -110,3 +111,12 @@ def iot_auth(iot_world: World, request: pytest.FixtureRequest) -> Iterator[Activ
         yield handle
     finally:
         handle.stop()
+
+
+@pytest.fixture
+def iot_endpoint(iot_world: World) -> Iterator[Endpoint]:
+    """A local AWS IoT endpoint over ``iot_world`` on a free port (``iot_endpoint.url``); stopped after."""
+    from .endpoint import serve
+
+    with serve(iot_world) as endpoint:
+        yield endpoint

@@ -11,15 +11,16 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from botocore.awsrequest import AWSPreparedRequest
 from botocore.model import OperationModel, Shape
 
 from ..engine.jsondata import loads
 from ..errors import InvalidRequestException
+from .request import WireRequest
 
 
-@functools.lru_cache(maxsize=64)
-def _uri_pattern(request_uri: str) -> re.Pattern[str]:
+@functools.lru_cache(maxsize=512)
+def uri_pattern(request_uri: str) -> re.Pattern[str]:
+    """The model's ``requestUri`` template as a pattern over the raw (still percent-encoded) path."""
     path = request_uri.split("?", 1)[0]
     pattern = ""
     for part in re.split(r"(\{[^}]+\})", path):
@@ -47,7 +48,7 @@ def _scalar(shape: Shape, text: str, where: str) -> Any:
     return text
 
 
-def _body(request: AWSPreparedRequest) -> dict[str, Any]:
+def _body(request: WireRequest) -> dict[str, Any]:
     raw = request.body
     if raw is None or raw in (b"", ""):
         return {}
@@ -67,13 +68,13 @@ def _body(request: AWSPreparedRequest) -> dict[str, Any]:
     return body
 
 
-def decode_request(request: AWSPreparedRequest, operation: OperationModel) -> dict[str, Any]:
+def decode_request(request: WireRequest, operation: OperationModel) -> dict[str, Any]:
     """Return the operation's parameters, keyed by member name, from the serialized request."""
     input_shape = operation.input_shape
     if input_shape is None:
         return {}
     url = urlsplit(request.url)
-    uri_match = _uri_pattern(operation.http["requestUri"]).fullmatch(url.path)
+    uri_match = uri_pattern(operation.http["requestUri"]).fullmatch(url.path)
     uri_values = {k: unquote(v) for k, v in uri_match.groupdict().items()} if uri_match else {}
     query = parse_qs(url.query, keep_blank_values=True)
     body = _body(request)

@@ -1,11 +1,13 @@
-"""One intercepted request, answered: decode, validate, call the service, encode.
+"""One request, answered: decode, validate, call the service, encode.
 
-The service itself is passed in as a plain callable, so this module needs no policy engine and can be
-tested with any backend.
+The request is intercepted in-process (botocore's ``AWSPreparedRequest``) or received by the local HTTP
+endpoint (:class:`~.request.HttpRequest`); both are read the same way. The service itself is passed in as
+a plain callable, so this module needs no policy engine and can be tested with any backend.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -13,12 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSResponse
 
 from ..errors import InternalFailureException, ServiceError
 from .decode import decode_request
 from .encode import encode_error, encode_result
 from .model import operation_model
+from .request import WireRequest
 from .validate import validate_request
 
 logger = logging.getLogger(__name__)
@@ -27,6 +30,8 @@ logger = logging.getLogger(__name__)
 Backend = Callable[[str, dict[str, Any], str], Mapping[str, Any]]
 
 _HOST_REGION = re.compile(r"^iot\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$")
+#: The region of a SigV4 credential scope: ``Credential=AKID/20240101/us-east-1/iot/aws4_request``.
+_SCOPE_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 
 #: Parameters of requests already decoded and found valid, by (operation, URL, body): both depend on
 #: nothing else, and test suites repeat the same requests many times. Services only read parameters.
@@ -46,27 +51,58 @@ class Exchange:
     response: AWSResponse
 
 
-def request_region(request: AWSPreparedRequest) -> str:
-    """The calling client's region: from botocore's request context, else from the endpoint host.
+def signed_region(request: WireRequest) -> str | None:
+    """The region a SigV4-signed request was signed for (header or presigned query), or None."""
+    authorization = request.headers.get("Authorization") or urlsplit(request.url).query
+    text = authorization.decode("latin-1") if isinstance(authorization, bytes) else str(authorization)
+    match = _SCOPE_REGION.search(text.replace("X-Amz-Credential=", "Credential=").replace("%2F", "/"))
+    return match.group(1) if match else None
 
-    Older botocore copies (the AWS CLI v1 carries its own) build requests without a context.
+
+def request_region(request: WireRequest, default: str = "us-east-1") -> str:
+    """The calling client's region: from botocore's request context, the endpoint host or the signature.
+
+    Older botocore copies (the AWS CLI v1 carries its own) build requests without a context; requests that
+    reach the local endpoint have neither context nor an AWS host, and name their region only if signed.
     """
     context = getattr(request, "context", None)
     region = context.get("client_region") if context else None
     if region:
         return str(region)
     match = _HOST_REGION.match(urlsplit(request.url).hostname or "")
-    return match.group(1) if match else "us-east-1"
+    if match:
+        return match.group(1)
+    return signed_region(request) or default
 
 
-def answer(operation: str, request: AWSPreparedRequest, backend: Backend) -> Exchange:
-    """Answer ``request`` for ``operation``; every failure becomes the service's error response."""
+@functools.lru_cache(maxsize=512)
+def _reads_headers(operation: str) -> bool:
+    shape = operation_model(operation).input_shape
+    members = shape.members.values() if shape is not None else ()
+    return any(member.serialization.get("location") in ("header", "headers") for member in members)
+
+
+def answer(
+    operation: str,
+    request: WireRequest,
+    backend: Backend,
+    *,
+    region: str | None = None,
+    reuse_params: bool = True,
+) -> Exchange:
+    """Answer ``request`` for ``operation``; every failure becomes the service's error response.
+
+    ``region``: the region to answer for (default: the request's own, see :func:`request_region`).
+    ``reuse_params``: whether a repeated request may share the parameters decoded the first time; only
+    for backends that never keep or change what they are given.
+    """
     url = request.url
-    region = request_region(request)
+    region = region or request_region(request)
     params: dict[str, Any] | None = None
     try:
         body = request.body
-        key = (operation, url, body) if isinstance(body, (bytes, str)) else None
+        cacheable = reuse_params and isinstance(body, (bytes, str)) and not _reads_headers(operation)
+        key = (operation, url, body) if cacheable else None
         known = _VALID.get(key) if key is not None else None
         if known is not None:
             params = known

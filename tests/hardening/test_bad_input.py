@@ -8,8 +8,10 @@ HTTP status (for what reaches TestAuthorization/TestInvokeAuthorizer through bot
 
 from __future__ import annotations
 
+import http.client as httpclient
 import json
 import os
+import socket
 import sys
 import textwrap
 import time
@@ -27,7 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from boto_iotauth_local import Activation, World, activate, generate_key_pair, sign_token
+from boto_iotauth_local import Activation, Endpoint, World, activate, generate_key_pair, sign_token
 from boto_iotauth_local.errors import ServiceError
 
 ACCOUNT = "123456789012"
@@ -48,12 +50,16 @@ GOOD_POLICY = {
 class Outcome:
     """What a bad input gets: an error code (boto3) or exception class (python), a status, a fragment."""
 
-    via: str  # "boto3" or "python"
+    via: str  # "boto3", "python" or "http"
     error: str
     status: int | None
     fragment: str
 
     def render(self) -> str:
+        if self.via == "http":
+            if self.status is None:
+                return f"local endpoint: connection closed, no answer; the log says `{self.fragment}`"
+            return f"local endpoint: HTTP {self.status} `{self.error}`; message contains `{self.fragment}`"
         if self.via == "boto3":
             return (
                 f"boto3 `ClientError` `{self.error}`, HTTP {self.status}; message contains `{self.fragment}`"
@@ -68,6 +74,11 @@ def wire(error: str, status: int, fragment: str) -> Outcome:
 
 def python(error: str, fragment: str, status: int | None = None) -> Outcome:
     return Outcome("python", error, status, fragment)
+
+
+def http(status: int | None, error: str, fragment: str) -> Outcome:
+    """What the local endpoint (``serve``) answers a raw HTTP request with; None: it closes the connection."""
+    return Outcome("http", error, status, fragment)
 
 
 INVALID = "InvalidRequestException"
@@ -119,6 +130,8 @@ class Env:
             signingDisabled=True,
         )
         self.world = world
+        self._endpoint: Endpoint | None = None
+        self.endpoint_log: list[str] = []
         self.iot = boto3.client("iot", region_name=REGION)
         self.raw = boto3.client("iot", region_name=REGION, config=Config(parameter_validation=False))
 
@@ -131,6 +144,43 @@ class Env:
 
         client.meta.events.register("before-sign.iot.TestAuthorization", replace)
         return client.test_authorization(authInfos=[INFO])
+
+    @property
+    def endpoint(self) -> Endpoint:
+        """A local endpoint over this world, started on first use, with a short client timeout."""
+        if self._endpoint is None:
+            self._endpoint = Endpoint(self.world, client_timeout=0.5, log=self.endpoint_log.append).start()
+        return self._endpoint
+
+    def stop(self) -> None:
+        if self._endpoint is not None:
+            self._endpoint.stop()
+
+    def http(
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        *,
+        cut: int = -1,
+    ) -> tuple[int | None, str, str]:
+        """Send a raw request; ``cut`` >= 0 sends only that many bytes of it, then waits for the answer.
+
+        Returns (status, x-amzn-ErrorType, message); (None, "", "") when the server closes without one.
+        """
+        all_headers = {"Host": "127.0.0.1", "Content-Length": str(len(body)), **(headers or {})}
+        head = f"{method} {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in all_headers.items())
+        data = head.encode() + b"\r\n" + body
+        with socket.create_connection(("127.0.0.1", self.endpoint.port), timeout=10) as connection:
+            connection.sendall(data if cut < 0 else data[:cut])
+            response = httpclient.HTTPResponse(connection)
+            try:
+                response.begin()
+            except httpclient.RemoteDisconnected:
+                return None, "", ""
+            payload = json.loads(response.read() or b"{}")
+            return response.status, response.getheader("x-amzn-ErrorType", ""), payload.get("message", "")
 
     def behave(self, token: str) -> Any:
         return self.iot.test_invoke_authorizer(authorizerName="Unsigned", token=token)
@@ -171,6 +221,13 @@ def answer(**overrides: Any) -> dict[str, Any]:
     }
     response.update(overrides)
     return response
+
+
+def _head_length(content_length: int) -> int:
+    """The bytes of the request head ``Env.http`` sends for a POST /test-authorization."""
+    return len(
+        f"POST /test-authorization HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {content_length}\r\n\r\n"
+    )
 
 
 def _raise() -> Any:
@@ -764,6 +821,63 @@ CASES: list[Case] = [
             "big.yaml", f"functions:\n  - {{name: f, handler: m.h, memory_mb: {'9' * 5000}}}\n"
         ),
     ),
+    # -- the local endpoint (iotauth-local serve): raw HTTP requests ----------------------------------------
+    Case(
+        "endpoint-body-not-json",
+        "POST /test-authorization with body `{nope`",
+        http(400, INVALID, "not valid JSON"),
+        lambda e: e.http("POST", "/test-authorization", b"{nope"),
+    ),
+    Case(
+        "endpoint-unknown-path",
+        "GET /no/such/path",
+        http(404, "UnknownOperationException", "No AWS IoT operation is GET /no/such/path"),
+        lambda e: e.http("GET", "/no/such/path"),
+    ),
+    Case(
+        "endpoint-unimplemented-operation",
+        "GET /jobs (ListJobs, an IoT operation the World does not implement)",
+        http(400, INVALID, "ListJobs is an AWS IoT operation that boto_iotauth_local does not implement"),
+        lambda e: e.http("GET", "/jobs"),
+    ),
+    Case(
+        "endpoint-unimplemented-member",
+        "CreateThing with billingGroupName",
+        http(400, INVALID, "CreateThing: billingGroupName is not supported"),
+        lambda e: e.http("POST", "/things/t1", b'{"billingGroupName": "g"}'),
+    ),
+    Case(
+        "endpoint-huge-body",
+        "a Content-Length of 2 MiB (the body is never read)",
+        http(413, "RequestEntityTooLargeException", "larger than the 1048576 bytes accepted"),
+        lambda e: e.http("POST", "/test-authorization", headers={"Content-Length": str(2 << 20)}, cut=200),
+    ),
+    Case(
+        "endpoint-chunked-body",
+        "a body sent with Transfer-Encoding: chunked and no Content-Length",
+        http(411, "LengthRequiredException", "needs a Content-Length"),
+        lambda e: e.http(
+            "POST", "/test-authorization", b"2\r\n{}\r\n0\r\n\r\n", {"Transfer-Encoding": "chunked"}
+        ),
+    ),
+    Case(
+        "endpoint-slow-body",
+        "a client that sends 10 of its 100 body bytes, then stalls",
+        http(408, "RequestTimeoutException", "was not received within 0.5 s"),
+        lambda e: e.http("POST", "/test-authorization", b"x" * 100, cut=_head_length(100) + 10),
+    ),
+    Case(
+        "endpoint-slow-headers",
+        "a client that stalls in the middle of its headers",
+        http(None, "closed", "Request timed out"),
+        lambda e: e.http("POST", "/test-authorization", b"{}", cut=30),
+    ),
+    Case(
+        "endpoint-bad-uri-label",
+        "DescribeThing on a name of 200 characters",
+        http(400, INVALID, "Member must have length less than or equal to 128"),
+        lambda e: e.http("GET", "/things/" + "x" * 200),
+    ),
     # -- custom authorizer handler behaviours --------------------------------------------------------------
     Case(
         "handler-raises",
@@ -899,6 +1013,7 @@ def env(tmp_path_factory: pytest.TempPathFactory, offline_module: None) -> Itera
     made = Env(tmp_path_factory.mktemp("bad-input"))
     with activate(made.world) as handle:
         yield made, handle
+    made.stop()
 
 
 @pytest.mark.skipif(os.name != "posix", reason="os._exit and the isolated runtime's process semantics")
@@ -906,7 +1021,19 @@ def env(tmp_path_factory: pytest.TempPathFactory, offline_module: None) -> Itera
 def test_bad_input(env: tuple[Env, Activation], case: Case) -> None:
     made, _ = env
     outcome = case.outcome
-    if outcome.via == "boto3":
+    if outcome.via == "http":
+        made.endpoint_log.clear()
+        status, error, message = case.run(made)
+        assert status == outcome.status
+        if status is None:
+            assert any(outcome.fragment in line for line in made.endpoint_log), made.endpoint_log
+        else:
+            assert error.split(":", 1)[0] == outcome.error, (error, message)
+            assert outcome.fragment in message, message
+        # The endpoint stays up and answers the next good request.
+        good = json.dumps({"authInfos": [INFO]}).encode()
+        assert made.http("POST", "/test-authorization", good)[0] == 200
+    elif outcome.via == "boto3":
         with pytest.raises(ClientError) as caught:
             case.run(made)
         response = caught.value.response

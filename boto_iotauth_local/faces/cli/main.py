@@ -19,7 +19,7 @@ from ... import __version__
 from ...errors import ServiceError
 from ...render import text
 from ...world import World
-from . import inputs
+from . import inputs, serve
 from .inputs import InputError, UsageError
 
 
@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     who.add_argument("--all", action="store_true", help="list every decision, not only who is ALLOWED")
     who.set_defaults(run=who_can_command)
+    serve.add_parser(commands)
     return parser
 
 
