@@ -6,11 +6,14 @@ leak into the test process. Each run gets a temporary config file, no credential
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -110,7 +113,7 @@ def _write_config(base: Path, *, plugins: list[str], profile: str = "") -> Path:
 def aws(
     setup: dict[str, str],
     *args: str,
-    world_env: bool = True,
+    world_env: bool | str = True,
     profile: str = "",
     probe: bool = False,
 ) -> subprocess.CompletedProcess[str]:
@@ -127,7 +130,7 @@ def aws(
         PYTHONPATH=os.pathsep.join(filter(None, [str(base), env.get("PYTHONPATH")])),
     )
     if world_env:
-        env["IOTAUTH_LOCAL_WORLD"] = str(base / "world.yaml")
+        env["IOTAUTH_LOCAL_WORLD"] = world_env if isinstance(world_env, str) else str(base / "world.yaml")
     assert AWS is not None
     return subprocess.run(
         [AWS, *args], capture_output=True, text=True, env=env, cwd=base, timeout=120, check=False
@@ -269,3 +272,67 @@ def test_runs_on_the_clis_own_botocore(setup: dict[str, str]) -> None:
 
 def test_the_suite_never_imports_awscli() -> None:
     assert "awscli" not in sys.modules
+
+
+class _S3(http.server.BaseHTTPRequestHandler):
+    """Answers S3 ListBuckets with no buckets: an unrelated command's own service, on loopback."""
+
+    def do_GET(self) -> None:
+        body = (
+            b'<?xml version="1.0" encoding="UTF-8"?>'
+            b'<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+            b"<Owner><ID>o</ID></Owner><Buckets></Buckets></ListAllMyBucketsResult>"
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def s3_url() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _S3)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_bad_world_path_breaks_only_the_operations_it_answers(setup: dict[str, str], s3_url: str) -> None:
+    """The world is loaded when one of its operations is called, not when the CLI starts."""
+    credentials = "aws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = not-checked"
+    done = aws(setup, "s3", "ls", "--endpoint-url", s3_url, world_env="nonexistent.yaml", profile=credentials)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    done = authorize(setup, world_env="nonexistent.yaml")
+    assert done.returncode == 255
+    assert "the world file named by the environment variable IOTAUTH_LOCAL_WORLD" in done.stderr
+    assert "nonexistent.yaml: no such file" in done.stderr
+
+
+def test_a_bad_world_path_in_the_profile_names_the_profile(setup: dict[str, str]) -> None:
+    done = authorize(setup, world_env=False, profile="iotauth_local_world = missing/world.yaml")
+    assert done.returncode == 255
+    assert "the world file named by iotauth_local_world of profile 'default' in " in done.stderr
+    assert "world.yaml: no such file" in done.stderr
+
+
+def test_a_certificate_name_from_the_world_file_is_a_principal(setup: dict[str, str]) -> None:
+    done = aws(
+        setup,
+        "iot",
+        "test-authorization",
+        "--principal",
+        "sensor-cert",
+        "--auth-infos",
+        f"actionType=PUBLISH,resources={TOPIC}",
+        "--query",
+        "authResults[0].authDecision",
+        "--output",
+        "text",
+    )
+    assert (done.returncode, done.stdout) == (0, "ALLOWED\n"), done.stderr
