@@ -12,6 +12,11 @@ protocol. Parent to worker: ``init`` (once), then ``invoke`` messages. Worker to
 of the handler's stdout or stderr), ``log`` (one log entry), and one terminal message per request:
 ``ready``/``init_error`` after ``init``, ``result`` after ``invoke``. Output streams while the handler
 runs, so what it printed before hanging or crashing is not lost.
+
+Every request carries an ``id`` and every message the worker sends carries the id of the request it
+serves; the parent discards any message whose id is not the one it waits for. Only the worker process
+itself speaks on the protocol: a process the handler forked (``os.fork``) that returns from the handler
+sends nothing and exits instead of reading the next request, so it can never answer for another request.
 """
 
 from __future__ import annotations
@@ -50,17 +55,31 @@ _context = _load_sibling("context")
 _references = _load_sibling("references")
 _conventions = _load_sibling("conventions")
 _SKIP_FILES = frozenset({os.path.abspath(__file__), __file__})
+#: Output goes to the parent in messages of at most this many characters, so neither side ever holds one
+#: huge message for a huge print (the parent keeps only OUTPUT_CAP characters of it).
+_CHUNK = 64 * 1024
 
 
 class _Channel:
-    """Length-prefixed JSON messages over two private pipe descriptors; sends are thread-safe."""
+    """Length-prefixed JSON messages over two private pipe descriptors; sends are thread-safe.
+
+    ``request_id`` is the protocol id of the request being served, stamped on every message sent.
+    """
 
     def __init__(self, read_fd: int, write_fd: int) -> None:
         self._reader = open(read_fd, "rb")  # noqa: SIM115 - lives as long as the process
         self._write_fd = write_fd
         self._lock = threading.Lock()
+        self._owner = os.getpid()
+        self.request_id: str | None = None
+
+    def forked(self) -> bool:
+        """True in a process the handler forked from the worker (it shares the pipes, not the role)."""
+        return os.getpid() != self._owner
 
     def receive(self) -> dict[str, Any] | None:
+        if self.forked():
+            os._exit(0)  # a forked copy back in the serve loop: leave the next request to the worker
         header = self._reader.read(4)
         if len(header) < 4:
             return None
@@ -69,7 +88,9 @@ class _Channel:
         return message
 
     def send(self, message: dict[str, Any]) -> None:
-        body = json.dumps(message).encode("utf-8")
+        if self.forked():
+            return  # only the worker answers; a forked copy's messages would belong to no request
+        body = json.dumps({**message, "id": self.request_id}).encode("utf-8")
         data = memoryview(len(body).to_bytes(4, "big") + body)
         with self._lock:
             while data:
@@ -127,9 +148,11 @@ class _PipeStream(io.TextIOBase):
         with self._lock:
             self._pending += text
             cut = self._pending.rfind("\n") + 1
+            if cut == 0 and len(self._pending) >= _CHUNK:
+                cut = len(self._pending)  # a long line without a newline yet: send what there is
             chunk, self._pending = self._pending[:cut], self._pending[cut:]
-        if chunk:
-            self._channel.send({"t": "out", "s": self._name, "d": chunk})
+        for start in range(0, len(chunk), _CHUNK):
+            self._channel.send({"t": "out", "s": self._name, "d": chunk[start : start + _CHUNK]})
         return len(text)
 
     def flush(self) -> None:
@@ -251,6 +274,7 @@ class _Worker:
             message = self.channel.receive()
             if message is None or message["t"] == "exit":
                 return
+            self.channel.request_id = message.get("id")
             if message["t"] == "init":
                 reply = self.init(message)
             elif message["t"] == "invoke":

@@ -6,10 +6,16 @@ a routing stream and the root logger gets one routing handler. Each decides per 
 :class:`contextvars.ContextVar`, whether the writer is a handler being captured: the handler's thread (and
 any asyncio task it runs, which inherits the context) writes into its call's :class:`Sink`; every other
 thread writes through to the stream that was there before. The wrappers are removed when the last call
-ends, unless someone replaced them in the meantime, in which case theirs stays.
+ends or times out (a timed-out call is not waited for: the host gets its own streams back at once),
+unless someone replaced them in the meantime, in which case theirs stays.
+
+A handler's ``sys.stdout.close()`` (or ``sys.stderr``'s) closes nothing: while capturing, the stream a
+handler sees is its call's capture, never the host's stream underneath. Each call keeps at most
+``OUTPUT_CAP`` characters per stream (see ``invocation.BoundedOutput``).
 
 Known limits: threads the handler starts itself do not inherit the context, so their output is not
-captured; a ``logging.StreamHandler`` created before the call holds the real stream and still prints.
+captured; a ``logging.StreamHandler`` created before the call holds the real stream and still prints;
+what a handler writes after its call timed out goes to the host's own streams once the last call ended.
 """
 
 from __future__ import annotations
@@ -21,21 +27,26 @@ import threading
 from typing import Any, TextIO, cast
 
 from .conventions import LambdaLogFormatter
+from .invocation import BoundedOutput, CapturedOutput
 
 _STREAM_NAMES = ("stdout", "stderr")
 
 
 class Sink:
-    """Where one call's output goes."""
+    """Where one call's output goes, capped per stream."""
 
     def __init__(self, request_id: str) -> None:
         self.request_id = request_id
-        self.stdout: list[str] = []
-        self.stderr: list[str] = []
-        self.records: list[str] = []
+        self._output = BoundedOutput()
 
     def write(self, stream: str, text: str) -> None:
-        (self.stdout if stream == "stdout" else self.stderr).append(text)
+        self._output.write(stream, text)
+
+    def record(self, entry: str) -> None:
+        self._output.record(entry)
+
+    def captured(self) -> CapturedOutput:
+        return self._output.captured()
 
 
 _current: contextvars.ContextVar[Sink | None] = contextvars.ContextVar("iotauth_capture_sink", default=None)
@@ -54,6 +65,9 @@ class _SinkBuffer:
 
     def flush(self) -> None:
         pass
+
+    def close(self) -> None:
+        pass  # the handler's capture, not the host's stream: nothing to close
 
 
 class RoutingStream:
@@ -79,6 +93,17 @@ class RoutingStream:
     def flush(self) -> None:
         if _current.get() is None and self.fallback is not None:
             self.fallback.flush()
+
+    def close(self) -> None:
+        """A handler closing its stream closes its capture (nothing); anyone else closes the real one."""
+        if _current.get() is None and self.fallback is not None:
+            self.fallback.close()
+
+    @property
+    def closed(self) -> bool:
+        if _current.get() is not None:
+            return False
+        return bool(getattr(self.fallback, "closed", False))
 
     @property
     def buffer(self) -> Any:
@@ -110,7 +135,7 @@ class RoutingLogHandler(logging.Handler):
         sink = _current.get()
         if sink is not None:
             try:
-                sink.records.append(self._formatter.format_for(record, sink.request_id))
+                sink.record(self._formatter.format_for(record, sink.request_id))
             except Exception:
                 self.handleError(record)
             return
@@ -141,8 +166,17 @@ _installed: list[tuple[str, RoutingStream]] = []
 _log_handler = RoutingLogHandler()
 
 
-def acquire() -> None:
-    """Start routing for one call; pair every call with :func:`release`.
+class Lease:
+    """One call's hold on the routing; released once, by whichever comes first (the end, a timeout)."""
+
+    __slots__ = ("released",)
+
+    def __init__(self) -> None:
+        self.released = False
+
+
+def acquire() -> Lease:
+    """Start routing for one call; pair every call with :func:`release` of the lease it returns.
 
     Checked on every call, not only the first: someone (a test runner's capture, for one) may have
     replaced ``sys.stdout`` while other calls were running, and this call must still be captured.
@@ -158,12 +192,19 @@ def acquire() -> None:
         if _log_handler not in logging.root.handlers:
             logging.root.addHandler(_log_handler)
         _active += 1
+        return Lease()
 
 
-def release() -> None:
-    """Stop routing when the last running call ends, leaving streams someone else installed in place."""
+def release(lease: Lease) -> None:
+    """End ``lease`` (a second release is a no-op); the last one out restores exactly what was there.
+
+    Streams someone else installed meanwhile are left in place.
+    """
     global _active
     with _lock:
+        if lease.released:
+            return
+        lease.released = True
         _active -= 1
         if _active > 0:
             return
@@ -172,6 +213,12 @@ def release() -> None:
                 setattr(sys, name, stream.fallback)
         _installed.clear()
         logging.root.removeHandler(_log_handler)
+
+
+def routing() -> bool:
+    """Whether any call is being captured now (the streams and the root logger are wrapped)."""
+    with _lock:
+        return _active > 0
 
 
 def activate(sink: Sink) -> contextvars.Token[Sink | None]:

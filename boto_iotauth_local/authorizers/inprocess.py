@@ -43,14 +43,17 @@ _SKIP_FILES = frozenset({__file__})
 
 
 def _snapshot(sink: capture.Sink) -> CapturedOutput:
-    return CapturedOutput("".join(sink.stdout), "".join(sink.stderr), tuple(sink.records))
+    return sink.captured()
 
 
 class _Call:
     """One handler call and what came of it."""
 
-    def __init__(self, handler: Handler, event: Any, context: LambdaContext, sink: capture.Sink) -> None:
+    def __init__(
+        self, handler: Handler, event: Any, context: LambdaContext, sink: capture.Sink, lease: capture.Lease
+    ) -> None:
         self.handler = handler
+        self.lease = lease
         self.event = event
         self.context = context
         self.sink = sink
@@ -59,7 +62,7 @@ class _Call:
         self.duration = 0.0
 
     def run(self, *, inline: bool) -> None:
-        """Call the handler with capture on; ``capture.acquire()`` must have been called for this call."""
+        """Call the handler with capture on, under the lease ``capture.acquire()`` gave for this call."""
         token = capture.activate(self.sink)
         started = time.perf_counter()
         try:
@@ -68,11 +71,11 @@ class _Call:
             if inline and isinstance(exc, KeyboardInterrupt):
                 raise  # Ctrl-C while debugging inline stops the caller; it is not the handler's outcome
             self.error = exc
-            self.sink.records.append(error_log_entry(exc, _SKIP_FILES))
+            self.sink.record(error_log_entry(exc, _SKIP_FILES))
         finally:
             self.duration = time.perf_counter() - started
             capture.deactivate(token)
-            capture.release()
+            capture.release(self.lease)
 
 
 class _Worker:
@@ -189,17 +192,20 @@ class InProcessRuntime:
             log_stream_name=self._log_stream(spec),
         )
         sink = capture.Sink(request_id)
-        call = _Call(handler, json.loads(json.dumps(event)), context, sink)
-        capture.acquire()
+        event_copy = json.loads(json.dumps(event))
+        call = _Call(handler, event_copy, context, sink, capture.acquire())
         if seconds is None:
             contextvars.copy_context().run(call.run, inline=True)
         else:
             try:
                 finished = self._pool.run(call, seconds, f"authorizer:{spec.name}")
             except BaseException:
-                capture.release()
+                capture.release(call.lease)
                 raise
             if not finished:
+                # Not waited for: the host gets its streams and root logger back now, not when (if ever)
+                # the handler thread ends; its lease is then already released.
+                capture.release(call.lease)
                 text = timeout_message(seconds)
                 stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
                 logs = _snapshot(sink)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -59,6 +60,68 @@ def effective_timeout(spec: FunctionLike, timeout: Timeout) -> float | None:
     if seconds is not None and not seconds > 0:
         raise ValueError(f"timeout must be a positive number of seconds or None, not {seconds!r}")
     return seconds
+
+
+#: What one call keeps of each of its output streams (stdout, stderr, log records), in characters. A
+#: handler that prints more keeps the head of each stream and a last line saying how much was dropped,
+#: so a runaway print cannot fill the host's memory through the run records.
+OUTPUT_CAP = 1024 * 1024
+
+
+class BoundedOutput:
+    """One call's output as it arrives, keeping at most ``cap`` characters per stream (thread-safe)."""
+
+    def __init__(self, cap: int = OUTPUT_CAP) -> None:
+        self.cap = cap
+        self._lock = threading.Lock()
+        self._parts: dict[str, list[str]] = {"stdout": [], "stderr": []}
+        self._kept = {"stdout": 0, "stderr": 0, "records": 0}
+        self._dropped = {"stdout": 0, "stderr": 0, "records": 0}
+        self._records: list[str] = []
+        self._dropped_records = 0
+
+    def write(self, stream: str, text: str) -> None:
+        """Add ``text`` to ``stream`` (``"stdout"`` or ``"stderr"``)."""
+        with self._lock:
+            room = self.cap - self._kept[stream]
+            if len(text) <= room:
+                self._parts[stream].append(text)
+                self._kept[stream] += len(text)
+                return
+            if room > 0:
+                self._parts[stream].append(text[:room])
+                self._kept[stream] = self.cap
+            self._dropped[stream] += len(text) - max(room, 0)
+
+    def record(self, entry: str) -> None:
+        """Add one log record (records are kept whole or dropped whole)."""
+        with self._lock:
+            if self._kept["records"] + len(entry) <= self.cap:
+                self._records.append(entry)
+                self._kept["records"] += len(entry)
+            else:
+                self._dropped["records"] += len(entry)
+                self._dropped_records += 1
+
+    def _note(self, what: str, amount: str) -> str:
+        return f"[{amount} dropped: {what} is capped at {self.cap} characters per call (OUTPUT_CAP)]"
+
+    def captured(self) -> CapturedOutput:
+        """What was kept, each capped stream ending with a line saying what was dropped."""
+        with self._lock:
+            texts = {}
+            for stream in ("stdout", "stderr"):
+                text = "".join(self._parts[stream])
+                if self._dropped[stream]:
+                    separator = "" if text.endswith("\n") or not text else "\n"
+                    amount = f"{self._dropped[stream]} more characters"
+                    text += separator + self._note(stream, amount) + "\n"
+                texts[stream] = text
+            records = tuple(self._records)
+            if self._dropped_records:
+                amount = f"{self._dropped_records} more log records ({self._dropped['records']} characters)"
+                records += (self._note("the log", amount),)
+        return CapturedOutput(texts["stdout"], texts["stderr"], records)
 
 
 @dataclass(frozen=True)

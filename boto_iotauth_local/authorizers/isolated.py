@@ -49,6 +49,7 @@ from .conventions import timeout_message
 from .invocation import (
     SPEC_TIMEOUT,
     UNREADABLE,
+    BoundedOutput,
     CapturedOutput,
     FunctionLike,
     Invocation,
@@ -121,23 +122,20 @@ def _exit_description(returncode: int) -> str:
 
 
 class _Output:
-    """Collects one request's streamed output."""
+    """Collects one request's streamed output, capped per stream (see OUTPUT_CAP)."""
 
     def __init__(self) -> None:
-        self.stdout: list[str] = []
-        self.stderr: list[str] = []
-        self.records: list[str] = []
+        self._bounded = BoundedOutput()
 
     def add(self, message: Mapping[str, Any]) -> None:
         if message["t"] == "log":
-            self.records.append(message["d"])
-        elif message.get("s") == "stderr":
-            self.stderr.append(message["d"])
+            self._bounded.record(str(message["d"]))
         else:
-            self.stdout.append(message["d"])
+            self._bounded.write("stderr" if message.get("s") == "stderr" else "stdout", str(message["d"]))
 
     def captured(self, native_stderr: str = "") -> CapturedOutput:
-        return CapturedOutput("".join(self.stdout), "".join(self.stderr) + native_stderr, tuple(self.records))
+        output = self._bounded.captured()
+        return CapturedOutput(output.stdout, output.stderr + native_stderr, output.records)
 
 
 class _WorkerDied(Exception):
@@ -218,8 +216,13 @@ class _Worker:
         return message
 
     def request(self, message: Mapping[str, Any], timeout: float | None, terminal: frozenset[str]) -> _Reply:
-        """Send ``message`` and collect output until a terminal reply; kill the worker past ``timeout``."""
-        body = json.dumps(message).encode("utf-8")  # an event JSON cannot encode is the caller's error
+        """Send ``message`` and collect output until a terminal reply; kill the worker past ``timeout``.
+
+        The request gets a fresh id; messages carrying any other id (from a process the handler forked,
+        answering late for an earlier request) are discarded, so a reply always belongs to its request.
+        """
+        request_id = uuid.uuid4().hex
+        body = json.dumps({**message, "id": request_id}).encode("utf-8")  # unencodable: the caller's error
         output = _Output()
         state = {"done": False, "fired": False}
         lock = threading.Lock()
@@ -241,6 +244,8 @@ class _Worker:
                 reply = self._receive()
                 if reply is None:
                     break
+                if reply.get("id") != request_id:
+                    continue
                 if reply["t"] in terminal:
                     with lock:
                         state["done"] = True
@@ -282,8 +287,9 @@ class _Worker:
         if died.timed_out and timeout is not None:
             text = f"Init timed out after {timeout:.2f} seconds" if init else timeout_message(timeout)
             stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
-            records = (*died.output.records, f"{stamp}Z {request_id or 'INIT'} {text}")
-            logs = CapturedOutput("".join(died.output.stdout), "".join(died.output.stderr) + native, records)
+            logs = died.output.captured(native)
+            records = (*logs.records, f"{stamp}Z {request_id or 'INIT'} {text}")
+            logs = CapturedOutput(logs.stdout, logs.stderr, records)
             return InvocationFailed("timeout", text, logs, request_id=request_id)
         return InvocationFailed(
             "crashed", _exit_description(returncode), died.output.captured(native), request_id=request_id
