@@ -26,6 +26,18 @@ from ..errors import (
 from ..world import Authorizer, World
 from .options import ServiceOptions
 
+#: AWS IoT gives a custom authorizer's Lambda function at most 5 seconds, whatever the function's own
+#: configured timeout: "The Lambda function timeout limit for a custom authorizer is 5 seconds" (AWS IoT
+#: developer guide, https://docs.aws.amazon.com/iot/latest/developerguide/config-custom-auth.html). A
+#: function's shorter timeout still applies. Applied here, where IoT invokes the function, so every
+#: runtime and every source of functions (World, world files, moto) gets the same limit.
+AUTHORIZER_TIME_LIMIT = 5.0
+
+
+def authorizer_timeout(function_timeout: float) -> float:
+    """The seconds an authorizer's function may run: its own timeout, at most AUTHORIZER_TIME_LIMIT."""
+    return min(function_timeout, AUTHORIZER_TIME_LIMIT)
+
 
 @dataclass(frozen=True)
 class AuthorizerRun:
@@ -118,7 +130,9 @@ def run_authorizer(
         )
         return AuthorizerRun(authorizer_name, arn, event, key_name, error=error)
     try:
-        invocation = (runtimes or default_runtimes()).invoke(spec, event)
+        invocation = (runtimes or default_runtimes()).invoke(
+            spec, event, timeout=authorizer_timeout(spec.timeout)
+        )
     except InvocationFailed as failed:
         what = {
             "raised": "raised an error",

@@ -121,3 +121,16 @@ def test_handler_failure_and_timeout(handle: Activation, iot: Any) -> None:
         iot.create_authorizer(authorizerName=name, authorizerFunctionArn=arn, signingDisabled=True)
         with pytest.raises(iot.exceptions.InvalidResponseException, match=message):
             iot.test_invoke_authorizer(authorizerName=name, token="t")
+
+
+def test_a_moto_function_timeout_above_the_authorizer_limit_is_cut_at_it(
+    handle: Activation, iot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from boto_iotauth_local.services import invoke_authorizer
+
+    monkeypatch.setattr(invoke_authorizer, "AUTHORIZER_TIME_LIMIT", 0.5)  # 5 s in AWS; shortened here
+    slow = "import time\n\ndef handler(event, context):\n    time.sleep(3)\n"
+    arn = _create_function("slow-configured-30", slow, Timeout=30)
+    iot.create_authorizer(authorizerName="Slow30", authorizerFunctionArn=arn, signingDisabled=True)
+    with pytest.raises(iot.exceptions.InvalidResponseException, match=r"timed out after 0\.50 seconds"):
+        iot.test_invoke_authorizer(authorizerName="Slow30", token="t")
