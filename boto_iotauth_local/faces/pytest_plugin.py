@@ -1,4 +1,5 @@
-"""The pytest plugin: an ``iot_world``, an active ``iot_auth`` handle and an ``iot_endpoint`` per test.
+"""The pytest plugin: an ``iot_world``, an active ``iot_auth`` handle and an ``iot_endpoint`` per test;
+and expectations files (``iot-expectations*.yaml``) collected as tests, one per expectation.
 
 Registered through the ``pytest11`` entry point. botocore is imported only when a test asks for a fixture,
 so that installing the package costs nothing in test runs that never use it. Everything is per process,
@@ -32,6 +33,9 @@ _SCOPING = frozenset({"world", "session", "client"})
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    from .pytest_expectations import add_ini_options
+
+    add_ini_options(parser)
     parser.addini(
         "iot_auth_require_credentials",
         "iot_auth fixture: sign intercepted calls, so clients without credentials fail as against AWS",
@@ -44,6 +48,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=False,
     )
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """Expectations files (``iot_expectations_files`` patterns) become one test per expectation."""
+    from .pytest_expectations import collect_file
+
+    return collect_file(file_path, parent)
 
 
 def pytest_configure(config: pytest.Config) -> None:

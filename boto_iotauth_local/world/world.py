@@ -29,6 +29,8 @@ Readers (snake_case) are what the services call on every request; they take no l
 ``default_authorizer()``                  the default :class:`Authorizer`, or None
 ``resolve_function(arn_or_name)``         the :class:`FunctionSpec` (ResourceNotFoundException if none)
 ``certificate_arn(label)``                the ARN of a certificate a world file labelled with ``name``
+``lookup(name)``                          what a person may mean by ``name``: certificate label or id,
+                                          thing, thing group (:class:`~.names.Named` entries)
 ========================================  ==============================================================
 
 ``World.from_file(path)`` and ``world.to_file(path)`` read and write world files
@@ -47,6 +49,7 @@ from boto_iotauth_local.world.certificates import CertificateOperations
 from boto_iotauth_local.world.cognito import CognitoOperations
 from boto_iotauth_local.world.functions import FunctionOperations
 from boto_iotauth_local.world.groups import GroupOperations
+from boto_iotauth_local.world.names import Named, lookup
 from boto_iotauth_local.world.policies import PolicyOperations
 from boto_iotauth_local.world.things import ThingOperations
 
@@ -89,3 +92,9 @@ class World(
         if certificate_id is None:
             raise KeyError(f"no certificate labelled {label!r}; labels: {', '.join(self.certificate_labels)}")
         return self.arns.certificate(certificate_id)
+
+    def lookup(self, name: str) -> tuple[Named, ...]:
+        """Everything ``name`` names here, certificates first: a certificate's label (a world file's
+        ``name``, or whatever a source put in ``certificate_labels``) or id, a thing, a thing group.
+        Empty when nothing is called that; several entries when, say, a thing and a group share it."""
+        return lookup(self, name)

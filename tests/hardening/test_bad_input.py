@@ -194,6 +194,20 @@ class Env:
         path.write_text(textwrap.dedent(text))
         return World.from_file(path)
 
+    def expectations_file(self, name: str, text: str) -> Any:
+        """Check an expectations file against a world of one thing, ``sensor-1``, with a certificate."""
+        from boto_iotauth_local.expectations import load_expectations
+
+        (self.tmp / "expected-world.yaml").write_text(EXPECTED_WORLD)
+        path = self.tmp / name
+        path.write_text("world: expected-world.yaml\n" + textwrap.dedent(text))
+        return load_expectations(path).check()
+
+
+EXPECTED_WORLD = (
+    "certificates: [{name: c, subject: {CommonName: s}}]\nthings: [{name: sensor-1, principals: [c]}]\n"
+)
+ONE_EXPECTATION = "expectations:\n  - {thing: sensor-1, action: publish, resources: t, expect: allowed}\n"
 
 ISOLATED_APP = textwrap.dedent(
     """
@@ -877,6 +891,55 @@ CASES: list[Case] = [
         "DescribeThing on a name of 200 characters",
         http(400, INVALID, "Member must have length less than or equal to 128"),
         lambda e: e.http("GET", "/things/" + "x" * 200),
+    ),
+    # -- expectations files ---------------------------------------------------------------------------------
+    Case(
+        "expectations-bad-yaml",
+        "an expectations file with `expectations: [unclosed`",
+        python("ExpectationsError", "invalid YAML"),
+        lambda e: e.expectations_file("bad.yaml", "expectations: [unclosed\n"),
+    ),
+    Case(
+        "expectations-unknown-key",
+        "an expectation with a key `resource` (for `resources`)",
+        python("ExpectationsError", "unknown key 'resource'"),
+        lambda e: e.expectations_file("typo.yaml", ONE_EXPECTATION.replace("resources", "resource")),
+    ),
+    Case(
+        "expectations-unknown-action",
+        "an expectation with `action: dance`",
+        python("ExpectationsError", "unknown action 'dance'"),
+        lambda e: e.expectations_file("action.yaml", ONE_EXPECTATION.replace("publish", "dance")),
+    ),
+    Case(
+        "expectations-unknown-decision",
+        "an expectation with `expect: maybe`",
+        python("ExpectationsError", "unknown decision 'maybe'"),
+        lambda e: e.expectations_file("decision.yaml", ONE_EXPECTATION.replace("allowed", "maybe")),
+    ),
+    Case(
+        "expectations-no-principal",
+        "an expectation naming no certificate, thing, thing group or principal",
+        python("ExpectationsError", "name the principal"),
+        lambda e: e.expectations_file("who.yaml", ONE_EXPECTATION.replace("thing: sensor-1, ", "")),
+    ),
+    Case(
+        "expectations-unknown-thing",
+        "an expectation on `thing: sensr-1`, which the world lacks",
+        python("ExpectationsError", "no thing 'sensr-1' in the world"),
+        lambda e: e.expectations_file("thing.yaml", ONE_EXPECTATION.replace("sensor-1", "sensr-1")),
+    ),
+    Case(
+        "expectations-unknown-kind",
+        "an expectation with `kind: magic`",
+        python("ExpectationsError", "unknown kind 'magic'"),
+        lambda e: e.expectations_file("kind.yaml", ONE_EXPECTATION.replace("{", "{kind: magic, ")),
+    ),
+    Case(
+        "expectations-alias-bomb",
+        "an expectations file whose YAML aliases nest 10 lists 9 deep (a billion values)",
+        python("ExpectationsError", "aliases expand this file"),
+        lambda e: e.expectations_file("bomb.yaml", _alias_bomb()),
     ),
     # -- custom authorizer handler behaviours --------------------------------------------------------------
     Case(

@@ -45,7 +45,8 @@ ACTION_TYPES = ("CONNECT", "PUBLISH", "SUBSCRIBE", "RECEIVE")
 EPILOG = """\
 exit codes:
   0  answered: every authInfo ALLOWED / authenticated / who-can done
-  1  answered, but something was denied (isAuthenticated false for test-invoke-authorizer)
+  1  answered, but something was denied (isAuthenticated false for test-invoke-authorizer;
+     an unmet expectation for check)
   2  usage error
   3  the service's error (printed as: An error occurred (Code) ...: message)
   4  bad world file or input file (the message names file, line and field)
@@ -164,6 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--all", action="store_true", help="list every decision, not only who is ALLOWED")
     who.set_defaults(run=who_can_command)
     serve.add_parser(commands)
+
+    from . import check  # each further subcommand lives in its own module
+
+    check.register(commands)
     return parser
 
 

@@ -1,0 +1,150 @@
+"""Reading an expectations file: YAML (or JSON) for people, refused at the door when anything is wrong.
+
+The file is read with the world files' located fields (:mod:`..sources.worldfile.schema`), so every
+mistake, from a YAML syntax error to a principal its world does not have, is ``path:line: field:
+message``. The format is described in ``docs/expectations.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..sources.worldfile import WorldFileError
+from ..sources.worldfile.schema import Field, parse
+from ..world import World
+from . import authorization
+from .model import KINDS, Check, Expectation, ExpectationsError, Outcome
+
+TOP_LEVEL_KEYS = ("world", "expectations")
+SUFFIXES = {".yaml": False, ".yml": False, ".json": True}  # suffix -> JSON syntax
+DEFAULT_KIND = authorization.KIND
+
+
+@contextmanager
+def _located() -> Iterator[None]:
+    """The schema's WorldFileError, as the ExpectationsError it is in this file."""
+    try:
+        yield
+    except ExpectationsError:
+        raise
+    except WorldFileError as exc:
+        raise ExpectationsError(exc.path, exc.line, exc.field, exc.message) from None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every expectation's outcome, in file order."""
+
+    path: Path
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def met(self) -> bool:
+        return all(outcome.met for outcome in self.outcomes)
+
+    @property
+    def unmet(self) -> tuple[Outcome, ...]:
+        return tuple(outcome for outcome in self.outcomes if not outcome.met)
+
+
+@dataclass(frozen=True)
+class ExpectationsFile:
+    """A parsed expectations file: its world (``world:``, relative to the file) and its entries."""
+
+    path: Path
+    world_path: Path | None
+    expectations: tuple[Expectation, ...]
+    _world_field: Field | None = None
+
+    def load_world(self, world: str | os.PathLike[str] | None = None) -> World:
+        """``world`` (a path, as ``--world`` gives it) if given, else the file's ``world:``.
+
+        A world file's own errors stay WorldFileError (they are about that file).
+        """
+        if world is not None:
+            return World.from_file(world)
+        if self.world_path is None or self._world_field is None:
+            raise ExpectationsError(
+                self.path, None, None, "no world: add a top-level 'world: path/to/world.yaml', or give one"
+            )
+        if not self.world_path.is_file():
+            with _located():
+                raise self._world_field.error(f"no such file: {self.world_path}")
+        return World.from_file(self.world_path)
+
+    def bind(self, world: World) -> list[tuple[Expectation, Check]]:
+        """Every expectation resolved in ``world``; the first name it lacks is an ExpectationsError."""
+        with _located():
+            return [(expectation, expectation.bind(world)) for expectation in self.expectations]
+
+    def check(self, world: World | str | os.PathLike[str] | None = None) -> Report:
+        """Bind every expectation (all or none), then run each: the outcomes in file order."""
+        target = world if isinstance(world, World) else self.load_world(world)
+        return Report(self.path, tuple(check.run() for _, check in self.bind(target)))
+
+
+def load_expectations(path: str | os.PathLike[str]) -> ExpectationsFile:
+    """Read and validate the expectations file at ``path``; ExpectationsError naming file, line, field."""
+    source = Path(path)
+    json_syntax = SUFFIXES.get(source.suffix.lower())
+    if json_syntax is None:
+        raise ExpectationsError(
+            source,
+            None,
+            None,
+            f"unknown expectations file suffix {source.suffix!r}; use .yaml, .yml or .json",
+        )
+    try:
+        text = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ExpectationsError(source, None, None, "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExpectationsError(source, None, None, f"cannot read the file: {exc}") from None
+    with _located():
+        root = parse(text, source, json_syntax=json_syntax)
+        return _read(root, source)
+
+
+def _read(root: Field, source: Path) -> ExpectationsFile:
+    sections = root.mapping(TOP_LEVEL_KEYS, required=("expectations",))
+    world_path: Path | None = None
+    world_field = sections.get("world")
+    if world_field is not None:
+        text = world_field.text()
+        if not text:
+            raise world_field.error("expected a file path, got an empty string")
+        world_path = (source.resolve().parent / Path(text).expanduser()).resolve()
+    entries = sections["expectations"].items()
+    if not entries:
+        raise sections["expectations"].error("expected at least one expectation")
+    expectations: list[Expectation] = []
+    names: dict[str, int] = {}
+    for entry in entries:
+        expectation = _entry(entry)
+        if expectation.name in names:
+            raise entry.error(
+                f"duplicate expectation name {expectation.name!r} (first at line {names[expectation.name]}); "
+                "give each a distinct 'name'"
+            )
+        names[expectation.name] = expectation.line
+        expectations.append(expectation)
+    return ExpectationsFile(source, world_path, tuple(expectations), world_field)
+
+
+def _entry(entry: Field) -> Expectation:
+    if not entry.is_mapping():
+        raise entry.error("expected an expectation: a mapping with kind-specific keys")
+    kind = DEFAULT_KIND
+    for key, value in entry.entries():
+        if key == "kind":
+            kind = value.text()
+            if kind not in KINDS:
+                raise value.error(f"unknown kind {kind!r}; kinds are: {', '.join(KINDS)}")
+    keys, parser = KINDS[kind]
+    fields = entry.mapping(("kind", *keys))
+    fields.pop("kind", None)
+    return parser(fields, entry)
