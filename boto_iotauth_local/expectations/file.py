@@ -7,7 +7,9 @@ message``. The format is described in ``docs/expectations.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -84,7 +86,13 @@ class ExpectationsFile:
     def check(self, world: World | str | os.PathLike[str] | None = None) -> Report:
         """Bind every expectation (all or none), then run each: the outcomes in file order."""
         target = world if isinstance(world, World) else self.load_world(world)
-        return Report(self.path, tuple(check.run() for _, check in self.bind(target)))
+        return Report(self.path, tuple(_timed(check) for _, check in self.bind(target)))
+
+
+def _timed(check: Check) -> Outcome:
+    started = time.perf_counter()
+    outcome = check.run()
+    return dataclasses.replace(outcome, seconds=time.perf_counter() - started)
 
 
 def load_expectations(path: str | os.PathLike[str]) -> ExpectationsFile:

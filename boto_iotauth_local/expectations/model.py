@@ -51,6 +51,8 @@ class Outcome:
     summary: str = ""
     #: True when the question could not be answered (the service raised), not merely answered otherwise.
     error: bool = False
+    #: How long the check took, in seconds (JUnit's ``time``).
+    seconds: float = 0.0
 
 
 class Check(Protocol):

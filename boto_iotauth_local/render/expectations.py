@@ -67,6 +67,10 @@ def report_text(reports: Sequence[Report]) -> str:
     return "\n\n".join(parts)
 
 
+def _seconds(value: float) -> str:
+    return f"{value:.3f}"
+
+
 def junit_xml(reports: Sequence[Report]) -> str:
     """A JUnit XML document: ``testsuites`` > ``testsuite`` per file > ``testcase`` per expectation."""
     suites = ET.Element("testsuites", name="iotauth-local check")
@@ -82,6 +86,7 @@ def junit_xml(reports: Sequence[Report]) -> str:
             failures=str(failures),
             errors=str(errors),
             skipped="0",
+            time=_seconds(sum(o.seconds for o in report.outcomes)),
         )
         totals["tests"] += len(report.outcomes)
         totals["failures"] += failures
@@ -94,6 +99,7 @@ def junit_xml(reports: Sequence[Report]) -> str:
                 name=_xml(outcome.expectation.name),
                 file=_xml(str(report.path)),
                 line=str(outcome.expectation.line),
+                time=_seconds(outcome.seconds),
             )
             if not outcome.met:
                 tag = "error" if outcome.error else "failure"
@@ -102,5 +108,6 @@ def junit_xml(reports: Sequence[Report]) -> str:
                 element.text = _xml(outcome.explanation)
     for key, value in totals.items():
         suites.set(key, str(value))
+    suites.set("time", _seconds(sum(o.seconds for r in reports for o in r.outcomes)))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -138,3 +138,19 @@ def test_json_and_text_outputs(folder: Path) -> None:
     code, out, _ = run("check", "--output", "text", str(folder / "unmet.yaml"))
     lines = [line.split("\t") for line in out.splitlines()]
     assert code == 1 and [line[3] for line in lines] == ["false", "true"]
+
+
+def test_junit_xml_stays_well_formed_with_control_characters_and_times_each_case(folder: Path) -> None:
+    odd = folder / "odd.yaml"
+    odd.write_text(
+        'world: world.yaml\nexpectations:\n  - {name: "bell \\a here", thing: sensor-1, action: publish, '
+        'resources: "dt/x/\\x01", expect: allowed}\n'
+    )
+    junit = folder / "odd.xml"
+    assert run("check", str(odd), "--junit-xml", str(junit))[0] == 1
+    root = ET.parse(junit).getroot()
+    case = root.find("testsuite/testcase")
+    assert case is not None and case.get("name") == "bell \\u0007 here"
+    failure = case.find("failure")
+    assert failure is not None and "topic/dt/x/\\u0001" in (failure.text or "")
+    assert float(case.get("time") or "x") >= 0 and float(root.get("time") or "x") >= 0
