@@ -33,15 +33,17 @@ Readers (snake_case) are what the services call on every request; they take no l
                                           thing, thing group (:class:`~.names.Named` entries)
 ========================================  ==============================================================
 
-``World.from_file(path)`` and ``world.to_file(path)`` read and write world files
-(:mod:`boto_iotauth_local.sources.worldfile`, ``docs/world-files.md``).
+``World.from_file(path)`` reads world files, CloudFormation templates and Terraform JSON
+(:mod:`boto_iotauth_local.sources`, ``docs/world-files.md``, ``docs/iac.md``); ``world.to_file(path)``
+writes world files.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import Any
 
 from boto_iotauth_local.world.attachments import AttachmentOperations
 from boto_iotauth_local.world.authorizers import AuthorizerOperations
@@ -74,11 +76,27 @@ class World(
     certificate_labels: Mapping[str, str] = MappingProxyType({})
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str]) -> World:
-        """A world read from a YAML or JSON world file (``docs/world-files.md``); WorldFileError if bad."""
-        from boto_iotauth_local.sources.worldfile import load_world
+    def from_file(
+        cls,
+        path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+        *,
+        parameters: Mapping[str, Any] | None = None,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> World:
+        """A world read from a world file, a CloudFormation template (SAM, ``cdk.out``) or Terraform JSON.
 
-        return load_world(path, world_class=cls)
+        The format is found from the content (``docs/iac.md``). Several paths combine into one world, in
+        order (a template, then a world file for devices that exist only at run time). ``parameters``
+        gives template parameters and stand-ins for values unknown offline (``Fn::ImportValue`` exports,
+        Terraform's values known after apply). A bad file raises WorldFileError (TemplateError for
+        templates and plans) naming the file, the line and the field.
+        """
+        from boto_iotauth_local.sources.formats import load_sources
+
+        return load_sources(
+            path, world_class=cls, parameters=parameters, region=region, account_id=account_id
+        )
 
     def to_file(self, path: str | os.PathLike[str]) -> None:
         """Write this world as a world file that loads back into an equivalent world."""

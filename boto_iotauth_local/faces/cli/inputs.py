@@ -25,10 +25,23 @@ class InputError(Exception):
     """A world file or an input file that cannot be read or parsed (exit code 4)."""
 
 
-def load_world(path: str) -> World:
-    """``World.from_file``, with its WorldFileError (``path:line: field: message``) as an InputError."""
+def parameters(pairs: list[str] | None) -> dict[str, str]:
+    """``--parameter KEY=VALUE`` options as a mapping (a later KEY wins)."""
+    parsed: dict[str, str] = {}
+    for pair in pairs or []:
+        key, equals, value = pair.partition("=")
+        if not equals or not key:
+            raise UsageError(f"argument --parameter: expected KEY=VALUE, not {pair!r}")
+        parsed[key] = value
+    return parsed
+
+
+def load_world(paths: str | list[str], parameter_pairs: list[str] | None = None) -> World:
+    """``World.from_file`` (several paths combine), its WorldFileError (``path:line: field: message``)
+    as an InputError."""
+    given = parameters(parameter_pairs)
     try:
-        return World.from_file(path)
+        return World.from_file(paths, parameters=given)
     except WorldFileError as exc:
         raise InputError(str(exc)) from None
 

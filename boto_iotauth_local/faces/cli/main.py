@@ -57,7 +57,20 @@ def _common(world: bool = True) -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     if world:
         parent.add_argument(
-            "--world", required=True, metavar="FILE", help="world file (YAML or JSON) to answer from"
+            "--world",
+            required=True,
+            action="append",
+            metavar="FILE",
+            help="world to answer from: a world file, a CloudFormation/SAM template, a cdk.out folder or "
+            "terraform show -json output; repeat to combine (a template, then a world file)",
+        )
+        parent.add_argument(
+            "--parameter",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="template parameter, or stand-in for a value unknown offline (an ImportValue export, "
+            "a Terraform value known after apply); repeatable",
         )
         parent.add_argument("--region", help="region of the call (default: the world's region)")
     parent.add_argument(
@@ -247,7 +260,7 @@ def _authorization_params(args: argparse.Namespace, world: World) -> dict[str, A
 
 
 def test_authorization(ctx: Context, args: argparse.Namespace) -> ExitCode:
-    world = inputs.load_world(args.world)
+    world = inputs.load_world(args.world, args.parameter)
     params = _authorization_params(args, world)
     response, _ = _call(ctx, world, args.region, "test_authorization", params)
     results = response.get("authResults", [])
@@ -262,7 +275,7 @@ def test_authorization(ctx: Context, args: argparse.Namespace) -> ExitCode:
 
 
 def test_invoke_authorizer(ctx: Context, args: argparse.Namespace) -> ExitCode:
-    world = inputs.load_world(args.world)
+    world = inputs.load_world(args.world, args.parameter)
     params: dict[str, Any] = {"authorizerName": args.authorizer_name}
     optional = {
         "token": args.token,
@@ -291,7 +304,7 @@ def _service_error(ctx: Context, exc: ServiceError) -> _Answered:
 def explain_command(ctx: Context, args: argparse.Namespace) -> ExitCode:
     from ...activation.handle import activate
 
-    world = inputs.load_world(args.world)
+    world = inputs.load_world(args.world, args.parameter)
     params = _authorization_params(args, world)
     handle = activate(world)  # never started: only its world lookup (an empty world for other regions)
     results = []
@@ -345,7 +358,7 @@ def who_can_command(ctx: Context, args: argparse.Namespace) -> ExitCode:
     from ...activation.handle import activate
     from ...services.who_can import who_can
 
-    world = inputs.load_world(args.world)
+    world = inputs.load_world(args.world, args.parameter)
     target = activate(world).world_for(args.region) if args.region else world
     try:
         result = who_can(target, args.action_type, args.resource)

@@ -44,8 +44,18 @@ def file_format(path: Path) -> str:
     return kind
 
 
-def load_world(path: str | os.PathLike[str], *, world_class: type[W] = World) -> W:  # type: ignore[assignment]
-    """Read the world file at ``path`` (YAML or JSON, by suffix) into a new world."""
+def load_world(
+    path: str | os.PathLike[str],
+    *,
+    world_class: type[W] = World,  # type: ignore[assignment]
+    into: W | None = None,
+) -> W:
+    """Read the world file at ``path`` (YAML or JSON, by suffix) into a new world, or ``into`` one.
+
+    Loaded ``into`` a world (one built from a template, say), the file adds to it: it may name that
+    world's policies, and its certificates by their labels; an ``account_id`` or ``region`` it declares
+    must be the world's.
+    """
     source = Path(path)
     json_syntax = file_format(source) == "json"
     try:
@@ -55,7 +65,7 @@ def load_world(path: str | os.PathLike[str], *, world_class: type[W] = World) ->
     except (OSError, UnicodeDecodeError) as exc:
         raise WorldFileError(source, None, None, f"cannot read the file: {exc}") from None
     root = schema.parse(text, source, json_syntax=json_syntax)
-    return _Loader(root, source.resolve().parent).load(world_class)
+    return _Loader(root, source.resolve().parent).load(world_class, into)
 
 
 @contextmanager
@@ -86,16 +96,26 @@ class _Loader:
     functions: dict[str, str] = field(default_factory=dict)
     policy_names: list[str] = field(default_factory=list)
 
-    def load(self, world_class: type[W]) -> W:
+    def load(self, world_class: type[W], into: W | None = None) -> W:
         sections = self.root.mapping(schema.TOP_LEVEL_KEYS)
-        account = sections["account_id"].text() if "account_id" in sections else "123456789012"
-        region = sections["region"].text() if "region" in sections else "us-east-1"
-        try:
-            world = world_class(account_id=account, region=region)
-        except ValueError as exc:
-            culprit = "account_id" if str(exc).startswith("account_id") else "region"
-            where = sections.get(culprit, self.root)
-            raise where.error(str(exc)) from None
+        if into is not None:
+            for key, actual in (("account_id", into.account_id), ("region", into.region)):
+                if key in sections and sections[key].text() != actual:
+                    raise sections[key].error(
+                        f"this file is combined with a world whose {key} is {actual!r}, "
+                        f"not {sections[key].text()!r}"
+                    )
+            world = into
+            self.labels.update(into.certificate_labels)
+        else:
+            account = sections["account_id"].text() if "account_id" in sections else "123456789012"
+            region = sections["region"].text() if "region" in sections else "us-east-1"
+            try:
+                world = world_class(account_id=account, region=region)
+            except ValueError as exc:
+                culprit = "account_id" if str(exc).startswith("account_id") else "region"
+                where = sections.get(culprit, self.root)
+                raise where.error(str(exc)) from None
         self.world = world
 
         def each(name: str) -> list[Field]:
@@ -309,7 +329,12 @@ class _Loader:
             label = fields["name"].text()
             if label in self.labels:
                 raise fields["name"].error(
-                    f"duplicate certificate name {label!r} (first at line {self.label_lines[label]})"
+                    f"duplicate certificate name {label!r} "
+                    + (
+                        f"(first at line {self.label_lines[label]})"
+                        if label in self.label_lines
+                        else "(a certificate of the world this file is combined with)"
+                    )
                 )
         if given:
             where = fields[given[0]]
