@@ -144,9 +144,13 @@ class _DuplicateKey(Exception):
     pass
 
 
+def _refuse_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
+
+
 def _parse_json(path: Path, text: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_unique)
+        return json.loads(text, object_pairs_hook=_unique, parse_constant=_refuse_constant)
     except _DuplicateKey as exc:
         key = exc.args[0]
         raise TemplateError(path, _json_line(text, [key]), f"duplicate key {key!r}") from None
