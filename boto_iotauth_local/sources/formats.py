@@ -14,19 +14,20 @@ template's ``AWS::Region`` / ``AWS::AccountId`` parameters or Terraform's provid
 
 from __future__ import annotations
 
-import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
+from boto_iotauth_local.engine import jsondata
 from boto_iotauth_local.sources.cloudformation import reader
 from boto_iotauth_local.sources.cloudformation.errors import TemplateError
 from boto_iotauth_local.world.world import World
 
 W = TypeVar("W", bound=World)
+#: A top-level ``Resources:`` key in YAML (at the start of a line, so not nested).
+_TOP_LEVEL_RESOURCES = re.compile(r"^(?:Resources|'Resources'|\"Resources\")[ \t]*:", re.MULTILINE)
 PathLike = str | os.PathLike[str]
 
 
@@ -41,9 +42,9 @@ def detect(path: Path) -> tuple[str, Any]:
     text = reader.read_text(path)
     if text.lstrip().startswith("{"):
         try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, RecursionError):
-            return "worldfile", None  # the world file reader reports the syntax error at its line
+            data = jsondata.loads(text, max_depth=reader.MAX_DEPTH)
+        except ValueError:
+            return "worldfile", None  # the world file reader reports the error at its line
         if (
             isinstance(data, dict)
             and "format_version" in data
@@ -53,14 +54,7 @@ def detect(path: Path) -> tuple[str, Any]:
         if isinstance(data, dict) and isinstance(data.get("Resources"), dict):
             return "cloudformation", reader.parse(path, text)
         return "worldfile", None
-    try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (yaml.YAMLError, RecursionError):
-        return "worldfile", None  # the world file reader reports the syntax error at its line
-    if isinstance(node, yaml.MappingNode) and any(
-        isinstance(k, yaml.ScalarNode) and k.value == "Resources" and isinstance(v, yaml.MappingNode)
-        for k, v in node.value
-    ):
+    if _TOP_LEVEL_RESOURCES.search(text):  # world files have no such key; one YAML parse, not two
         return "cloudformation", reader.parse(path, text)
     return "worldfile", None
 

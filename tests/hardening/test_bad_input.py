@@ -194,6 +194,12 @@ class Env:
         path.write_text(textwrap.dedent(text))
         return World.from_file(path)
 
+    def template(self, resources: str, *, extra: str = "", parameters: dict[str, Any] | None = None) -> Any:
+        """Load a YAML template with these (indented) resources and top-level sections."""
+        path = self.tmp / f"stack{time.monotonic_ns()}.yaml"
+        path.write_text("Resources:\n" + textwrap.indent(textwrap.dedent(resources), "  ") + extra)
+        return World.from_file(path, parameters=parameters)
+
     def expectations_file(self, name: str, text: str) -> Any:
         """Check an expectations file against a world of one thing, ``sensor-1``, with a certificate."""
         from boto_iotauth_local.expectations import load_expectations
@@ -940,6 +946,169 @@ CASES: list[Case] = [
         "an expectations file whose YAML aliases nest 10 lists 9 deep (a billion values)",
         python("ExpectationsError", "aliases expand this file"),
         lambda e: e.expectations_file("bomb.yaml", _alias_bomb()),
+    ),
+    # -- CloudFormation templates and Terraform plans ----------------------------------------------------
+    Case(
+        "template-unknown-short-tag",
+        "a template value `!Reff Name`",
+        python("TemplateError", "unknown tag !Reff"),
+        lambda e: e.template("T:\n  Type: AWS::IoT::Thing\n  Properties: {ThingName: !Reff Name}\n"),
+    ),
+    Case(
+        "template-yaml-alias",
+        "a template using a YAML anchor and alias",
+        python("TemplateError", "YAML aliases (*name) are not supported"),
+        lambda e: e.template("A: &a {Type: AWS::IoT::Thing}\nB: *a\n"),
+    ),
+    Case(
+        "template-duplicate-key",
+        "a JSON template with the logical id `T` twice",
+        python("TemplateError", "duplicate key 'T'"),
+        lambda e: e.world_file(
+            "dup.json", '{"Resources": {"T": {"Type": "AWS::IoT::Thing"}, "T": {"Type": "AWS::IoT::Thing"}}}'
+        ),
+    ),
+    Case(
+        "template-too-deep",
+        "a JSON template nesting 5000 lists (too deep to tell its format: read as a world file)",
+        python("WorldFileError", "nested too deeply"),
+        lambda e: e.world_file("deep.json", '{"Resources": {"T": ' + "[" * 5000 + "]" * 5000 + "}}"),
+    ),
+    Case(
+        "template-unknown-section",
+        "a template with a top-level `Resource` section besides `Resources`",
+        python("TemplateError", "unknown template section 'Resource'"),
+        lambda e: e.template("T: {Type: AWS::IoT::Thing}\n", extra="Resource: {}\n"),
+    ),
+    Case(
+        "template-unescaped-policy-variable",
+        "`!Sub` with `${iot:ClientId}` in a policy",
+        python("TemplateError", "escape it: ${!iot:ClientId}"),
+        lambda e: e.template(
+            "P:\n  Type: AWS::IoT::Policy\n  Properties:\n    PolicyDocument:\n      Statement:\n"
+            "        - {Effect: Allow, Action: iot:Connect,\n"
+            "           Resource: !Sub 'arn:aws:iot:*:*:client/${iot:ClientId}'}\n"
+        ),
+    ),
+    Case(
+        "template-unknown-ref",
+        "`!Ref Nowhere` naming nothing in the template",
+        python("TemplateError", "no such parameter, resource or pseudo parameter"),
+        lambda e: e.template("T:\n  Type: AWS::IoT::Thing\n  Properties: {ThingName: !Ref Nowhere}\n"),
+    ),
+    Case(
+        "template-import-value",
+        "`!ImportValue shared` with no stand-in",
+        python("TemplateError", "Fn::ImportValue 'shared' is an output of another stack"),
+        lambda e: e.template("T:\n  Type: AWS::IoT::Thing\n  Properties: {ThingName: !ImportValue shared}\n"),
+    ),
+    Case(
+        "template-ref-to-unmodelled-resource",
+        "a thing named `!Ref Bucket`, an S3 bucket",
+        python("TemplateError", "a resource type not modelled here"),
+        lambda e: e.template(
+            "Bucket: {Type: AWS::S3::Bucket}\n"
+            "T:\n  Type: AWS::IoT::Thing\n  Properties: {ThingName: !Ref Bucket}\n"
+        ),
+    ),
+    Case(
+        "template-missing-parameter",
+        "a parameter without Default, used and not given",
+        python("TemplateError", "parameter Name has no Default"),
+        lambda e: e.template(
+            "T:\n  Type: AWS::IoT::Thing\n  Properties: {ThingName: !Ref Name}\n",
+            extra="Parameters:\n  Name: {Type: String}\n",
+        ),
+    ),
+    Case(
+        "template-circular-reference",
+        "two things naming each other",
+        python("TemplateError", "circular dependency between resources: A -> B -> A"),
+        lambda e: e.template(
+            "A:\n  Type: AWS::IoT::Thing\n  Properties: {ThingName: !Ref B}\n"
+            "B:\n  Type: AWS::IoT::Thing\n  Properties: {ThingName: !Ref A}\n"
+        ),
+    ),
+    Case(
+        "template-unknown-attribute",
+        "`!GetAtt Other.Fingerprint` of a thing",
+        python("TemplateError", "has no attribute 'Fingerprint'"),
+        lambda e: e.template(
+            "T:\n  Type: AWS::IoT::Thing\n  Properties: {ThingName: !GetAtt Other.Fingerprint}\n"
+            "Other: {Type: AWS::IoT::Thing, Properties: {ThingName: other}}\n"
+        ),
+    ),
+    Case(
+        "template-select-out-of-range",
+        "`!Select [3, [a, b]]`",
+        python("TemplateError", "Fn::Select index 3 is out of range"),
+        lambda e: e.template("T:\n  Type: AWS::IoT::Thing\n  Properties: {ThingName: !Select [3, [a, b]]}\n"),
+    ),
+    Case(
+        "template-malformed-policy",
+        "an `AWS::IoT::Policy` whose statement has Effect `Maybe`",
+        python("TemplateError", "Policy document is Malformed"),
+        lambda e: e.template(
+            "P:\n  Type: AWS::IoT::Policy\n  Properties:\n    PolicyDocument:\n"
+            "      Statement: [{Effect: Maybe, Action: iot:Connect, Resource: '*'}]\n"
+        ),
+    ),
+    Case(
+        "template-bad-certificate",
+        "an `AWS::IoT::Certificate` with `CertificatePem: not a pem`",
+        python("TemplateError", "Certificate.Properties.CertificatePem"),
+        lambda e: e.template(
+            "Certificate:\n  Type: AWS::IoT::Certificate\n"
+            "  Properties: {CertificatePem: not a pem, Status: ACTIVE}\n"
+        ),
+    ),
+    Case(
+        "template-dynamic-thing-group",
+        "an `AWS::IoT::ThingGroup` with a `QueryString`",
+        python("TemplateError", "dynamic thing group"),
+        lambda e: e.template(
+            "G:\n  Type: AWS::IoT::ThingGroup\n"
+            "  Properties: {ThingGroupName: g, QueryString: 'attributes.a:1'}\n"
+        ),
+    ),
+    Case(
+        "terraform-unknown-value",
+        "a plan whose attachment target is known only after apply, from nothing in the plan",
+        python("TemplateError", "known only after apply"),
+        lambda e: e.world_file(
+            "plan.json",
+            json.dumps(
+                {
+                    "format_version": "1.2",
+                    "planned_values": {
+                        "root_module": {
+                            "resources": [
+                                {
+                                    "address": "aws_iot_policy.p",
+                                    "mode": "managed",
+                                    "type": "aws_iot_policy",
+                                    "name": "p",
+                                    "values": {"name": "P", "policy": json.dumps(GOOD_POLICY)},
+                                },
+                                {
+                                    "address": "aws_iot_policy_attachment.a",
+                                    "mode": "managed",
+                                    "type": "aws_iot_policy_attachment",
+                                    "name": "a",
+                                    "values": {"policy": "P"},
+                                },
+                            ]
+                        }
+                    },
+                    "resource_changes": [
+                        {
+                            "address": "aws_iot_policy_attachment.a",
+                            "change": {"after_unknown": {"target": True}},
+                        }
+                    ],
+                }
+            ),
+        ),
     ),
     # -- custom authorizer handler behaviours --------------------------------------------------------------
     Case(

@@ -22,7 +22,11 @@ from typing import Any
 
 import yaml
 
+from boto_iotauth_local.engine import jsondata
 from boto_iotauth_local.sources.cloudformation.errors import TemplateError
+
+#: Deep enough for any template or plan (CloudFormation's own limits keep templates shallow).
+MAX_DEPTH = 128
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -144,20 +148,17 @@ class _DuplicateKey(Exception):
     pass
 
 
-def _refuse_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
-
-
 def _parse_json(path: Path, text: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_unique, parse_constant=_refuse_constant)
+        return jsondata.loads(text, max_depth=MAX_DEPTH, object_pairs_hook=_unique)
     except _DuplicateKey as exc:
         key = exc.args[0]
         raise TemplateError(path, _json_line(text, [key]), f"duplicate key {key!r}") from None
     except json.JSONDecodeError as exc:
         raise TemplateError(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
-    except RecursionError:
-        raise TemplateError(path, None, "invalid JSON: nested too deeply") from None
+    except jsondata.JSONDataError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if exc.position is not None else None
+        raise TemplateError(path, line, f"invalid JSON: {exc}") from None
 
 
 def _parse_yaml(path: Path, text: str) -> Any:

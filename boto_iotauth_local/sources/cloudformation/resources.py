@@ -311,9 +311,7 @@ def _code_dir(
         uri = props.get("CodeUri", defaults.get("CodeUri"))
         if isinstance(uri, str) and not uri.startswith("s3://"):
             folder = (base / uri).resolve()
-            if not folder.is_dir():
-                props.fail("CodeUri", f"no such code folder: {folder}")
-            return folder
+            return folder if folder.is_dir() else None  # reported: "its code is not on this machine"
     else:
         code = props.mapping("Code")
         if isinstance(code.get("ZipFile"), str):

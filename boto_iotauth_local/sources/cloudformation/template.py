@@ -94,6 +94,7 @@ class Stack:
         self.parameter_values: dict[str, Any] = {}
         self.template: dict[str, Any] = {}
         self.resources: dict[str, dict[str, Any]] = {}
+        self._pseudo: dict[str, Any] | None = None
 
     @property
     def path(self) -> Path:
@@ -177,20 +178,20 @@ class Stack:
             kind = spec["Type"]
             if name in self.given:
                 value = self.given[name]
-            elif "Default" in spec:
-                if kind.startswith("AWS::SSM::Parameter::Value<"):
-                    self.fail(
-                        where,
-                        f"parameter {name} is read from SSM parameter {spec['Default']!r}, unknown offline; "
-                        f"give its value with parameters={{{name!r}: ...}} (--parameter {name}=VALUE)",
-                    )
+            elif "Default" in spec and not kind.startswith("AWS::SSM::Parameter::Value<"):
                 value = spec["Default"]
-            else:
-                self.fail(
+            else:  # an error only if something built here uses it (cdk's BootstrapVersion never is)
+                why = (
+                    f"is read from SSM parameter {spec.get('Default')!r}, unknown offline"
+                    if kind.startswith("AWS::SSM::Parameter::Value<")
+                    else "has no Default"
+                )
+                self.parameter_values[name] = _Unset(
                     where,
-                    f"parameter {name} has no Default; give it with parameters={{{name!r}: ...}} "
+                    f"parameter {name} {why}; give it with parameters={{{name!r}: ...}} "
                     f"(--parameter {name}=VALUE)",
                 )
+                continue
             if LIST_TYPES.fullmatch(kind):
                 if isinstance(value, str):
                     value = [item.strip() for item in value.split(",")] if value else []
@@ -294,6 +295,11 @@ class Stack:
     # ------------------------------------------------------------------------------- Scope protocol
 
     def pseudo(self, name: str) -> Any:
+        if self._pseudo is None:
+            self._pseudo = self._pseudo_parameters()
+        return self._pseudo.get(name, _MISSING)
+
+    def _pseudo_parameters(self) -> dict[str, Any]:
         region, account = self.world.region, self.world.account_id
         partition = self.world.arns.partition
         values: dict[str, Any] = {
@@ -307,14 +313,17 @@ class Stack:
             "AWS::NotificationARNs": [],
             "AWS::NoValue": NO_VALUE,
         }
-        return values.get(name, _MISSING)
+        return values
 
     def is_known_name(self, name: str) -> bool:
         return name in self.parameter_values or name in self.resources or self.pseudo(name) is not _MISSING
 
     def ref(self, name: str, path: ValuePath) -> Any:
         if name in self.parameter_values:
-            return self.parameter_values[name]
+            value = self.parameter_values[name]
+            if isinstance(value, _Unset):
+                self.fail(path, f"{value.message} (declared at line {self.source.line(value.where)})")
+            return value
         pseudo = self.pseudo(name)
         if pseudo is not _MISSING:
             return pseudo
@@ -390,6 +399,14 @@ class Stack:
 
 
 _MISSING: Any = object()
+
+
+@dataclass(frozen=True)
+class _Unset:
+    """A parameter with no value here: an error where it is used, not where it is declared."""
+
+    where: ValuePath
+    message: str
 
 
 class Properties:
