@@ -59,7 +59,16 @@ def add_parser(commands: Any) -> None:
         epilog=_EPILOG,
         formatter_class=_Formatter,
     )
-    parser.add_argument("--world", metavar="FILE", help="world file (YAML or JSON); default: an empty world")
+    parser.add_argument(
+        "--world",
+        action="append",
+        metavar="FILE",
+        help="world file, CloudFormation/SAM template, cdk.out or terraform show -json output; repeat to "
+        "combine; default: an empty world",
+    )
+    parser.add_argument(
+        "--parameter", action="append", default=[], metavar="KEY=VALUE", help="template parameter or stand-in"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free one (default)")
     parser.add_argument(
@@ -72,7 +81,7 @@ def add_parser(commands: Any) -> None:
 def run(ctx: Context, args: argparse.Namespace) -> int:
     from ..endpoint import Endpoint
 
-    world = load_world(args.world) if args.world else None
+    world = load_world(args.world, args.parameter) if args.world else None
     if world is not None and args.region and args.region != world.region:
         raise UsageError(f"argument --region: the world file serves {world.region}, not {args.region}")
     if not 0 <= args.port <= 65535:
