@@ -18,6 +18,7 @@ from typing import Any
 
 from boto_iotauth_local.sources.cloudformation import reader
 from boto_iotauth_local.sources.cloudformation.errors import (
+    PartialLoadWarning,
     TemplateError,
     UnsupportedResourcesWarning,
     warn_unsupported,
@@ -27,13 +28,16 @@ from boto_iotauth_local.sources.cloudformation.resources import BUILDERS, PHASES
 from boto_iotauth_local.sources.cloudformation.template import Shared, Stack
 from boto_iotauth_local.world.world import World
 
-__all__ = ["TemplateError", "UnsupportedResourcesWarning", "is_template", "load_template", "template_paths"]
+__all__ = [
+    "PartialLoadWarning",
+    "TemplateError",
+    "UnsupportedResourcesWarning",
+    "is_template",
+    "load_template",
+    "template_paths",
+]
 
 _BUILDERS = {**BUILDERS, "AWS::CloudFormation::Stack": nested_stack}
-
-
-class PartialLoadWarning(UserWarning):
-    """Parts of supported resources that were left out (code that cannot run here, unknown policies)."""
 
 
 def is_template(data: Any) -> bool:
@@ -88,9 +92,10 @@ def load_template(
     labels = dict(world.certificate_labels)
     labels.update(shared.labels)
     world.certificate_labels = MappingProxyType(labels)
-    warn_unsupported(path, shared.skipped)
+    # attributed to the code calling World.from_file (load_template <- load_sources <- from_file)
+    warn_unsupported(path, shared.skipped, stacklevel=4)
     if shared.notes:
-        warnings.warn(PartialLoadWarning("; ".join(shared.notes)), stacklevel=3)
+        warnings.warn(PartialLoadWarning("; ".join(shared.notes)), stacklevel=4)
 
 
 def _stack_name(path: Path) -> str:

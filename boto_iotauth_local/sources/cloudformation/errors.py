@@ -45,12 +45,21 @@ def _rebuild(
     return TemplateError(path, line, message, logical_id=logical_id, property=property)
 
 
+class PartialLoadWarning(UserWarning):
+    """Parts of supported resources left out (Lambda code that cannot run here, unknown IAM policies)."""
+
+
 class UnsupportedResourcesWarning(UserWarning):
     """Resources a source does not turn into world state (they cannot change an IoT decision here)."""
 
 
-def warn_unsupported(path: str | os.PathLike[str], skipped: Mapping[str, Sequence[str]]) -> None:
-    """One warning listing every skipped resource type with its logical ids (or addresses)."""
+def warn_unsupported(
+    path: str | os.PathLike[str], skipped: Mapping[str, Sequence[str]], stacklevel: int = 2
+) -> None:
+    """One warning listing every skipped resource type with its logical ids (or addresses).
+
+    ``stacklevel`` counts from the caller of this function, as in :func:`warnings.warn`.
+    """
     if not skipped:
         return
     listed = "; ".join(f"{kind}: {', '.join(ids)}" for kind, ids in sorted(skipped.items()))
@@ -58,5 +67,5 @@ def warn_unsupported(path: str | os.PathLike[str], skipped: Mapping[str, Sequenc
         UnsupportedResourcesWarning(
             f"{path}: resources not modelled (no effect on IoT authorization here), skipped: {listed}"
         ),
-        stacklevel=4,
+        stacklevel=stacklevel + 1,
     )

@@ -12,10 +12,29 @@ from types import MappingProxyType
 from typing import Any, NoReturn
 
 from boto_iotauth_local.errors import ServiceError
-from boto_iotauth_local.sources.cloudformation.errors import TemplateError, warn_unsupported
+from boto_iotauth_local.sources.cloudformation.errors import (
+    PartialLoadWarning,
+    TemplateError,
+    warn_unsupported,
+)
 from boto_iotauth_local.world.world import World
 
 _INDEX = re.compile(r"\[[^\]]*\]")
+#: The attribute of a referenced resource an argument takes when the reference names only the resource.
+_NATURAL_ATTRIBUTE = {
+    "target": "arn",
+    "principal": "arn",
+    "policy": "name",
+    "thing": "name",
+    "thing_name": "name",
+    "thing_group_name": "name",
+    "parent_group_name": "name",
+    "thing_type_name": "name",
+    "authorizer_function_arn": "arn",
+    "identity_pool_id": "id",
+    "role": "name",
+    "policy_arn": "arn",
+}
 
 
 def provider_region(data: Any) -> str | None:
@@ -191,12 +210,15 @@ class Plan:
         if stand_in in self.given:
             return self.given[stand_in]
         for reference in resource.references.get(attribute, []):
-            target, _, target_attribute = reference.rpartition(".")
-            address = self._resolve_address(resource, target)
-            if address is not None and target_attribute:
-                built = self.build(self.resources[address])
-                if target_attribute in built.attributes:
-                    return built.attributes[target_attribute]
+            # ``aws_iot_certificate.cert.arn``; or, for ``...sensor[count.index].arn``, Terraform lists
+            # only ``aws_iot_certificate.sensor``: the attribute is then the one such an argument takes
+            candidates = [reference.rpartition(".")[::2], (reference, _NATURAL_ATTRIBUTE.get(attribute, ""))]
+            for target, target_attribute in candidates:
+                address = self._resolve_address(resource, target)
+                if address is not None and target_attribute:
+                    built = self.build(self.resources[address])
+                    if target_attribute in built.attributes:
+                        return built.attributes[target_attribute]
         self.fail(
             resource.address,
             attribute,
@@ -248,11 +270,10 @@ class Plan:
         labels = dict(self.world.certificate_labels)
         labels.update(self.labels)
         self.world.certificate_labels = MappingProxyType(labels)
-        warn_unsupported(self.path, skipped)
+        # attributed to the code calling World.from_file (load <- load_plan <- load_sources <- from_file)
+        warn_unsupported(self.path, skipped, stacklevel=5)
         if self.notes:
-            from boto_iotauth_local.sources.cloudformation import PartialLoadWarning
-
-            warnings.warn(PartialLoadWarning("; ".join(self.notes)), stacklevel=4)
+            warnings.warn(PartialLoadWarning("; ".join(self.notes)), stacklevel=5)
 
 
 def _modules(root: Any) -> list[dict[str, Any]]:

@@ -119,3 +119,27 @@ def test_a_state_has_every_value(tmp_path: Path) -> None:
     path.write_text(json.dumps(data))
     world = World.from_file(path, region="eu-west-1")
     assert world.policies_for_target("eu-west-1:11a86fa8-fc2c-46da-a38b-e46762e447ed") == ("P",)
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "fleet-plan.json"
+
+
+def test_a_fleet_plan_with_count_resources_answers_as_applied() -> None:
+    with pytest.warns(UserWarning, match=r"aws_cloudwatch_log_group: aws_cloudwatch_log_group\.iot"):
+        world = World.from_file(FIXTURE)
+    assert world.region == "eu-central-1"
+    arn = "arn:aws:iot:eu-central-1:123456789012"
+    for index in (0, 1):
+        cert = world.certificate_arn(f"aws_iot_certificate.sensor[{index}]")
+        assert world.policies_for_target(cert) == ("fleet-telemetry",)
+        assert world.things_for_principal(cert) == ((f"sensor-{index}", "EXCLUSIVE_THING"),)
+        assert world.groups_of_thing(f"sensor-{index}") == ("fleet",)
+    cert0 = world.certificate_arn("aws_iot_certificate.sensor[0]")
+    own = explain_authorization(
+        world, "PUBLISH", f"{arn}:topic/fleet/sensor-0/t", principal=cert0, client_id="c"
+    )
+    other = explain_authorization(
+        world, "PUBLISH", f"{arn}:topic/fleet/sensor-1/t", principal=cert0, client_id="c"
+    )
+    assert (own.auth_decision, other.auth_decision) == ("ALLOWED", "IMPLICIT_DENY")
+    assert world.describe_thing(thingName="sensor-1")["thingTypeName"] == "sensor"
