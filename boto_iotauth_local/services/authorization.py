@@ -127,6 +127,18 @@ class AuthResult:
     def __str__(self) -> str:
         return self.explain()
 
+    def __repr__(self) -> str:
+        """One line: the decision and the policies behind it (``explain()`` gives the full account)."""
+        names = {
+            "allowed": self.allowed,
+            "explicit_deny": self.explicit_deny,
+            "implicit_deny": self.implicit_deny,
+        }
+        listed = ", ".join(f"{key}={[ref.name for ref in refs]}" for key, refs in names.items() if refs)
+        missing = f", missing={list(self.missing_context_values)}" if self.missing_context_values else ""
+        shown = f", {listed}" if listed else ""
+        return f"<AuthResult {self.action_type} {list(self.resources)} {self.auth_decision}{shown}{missing}>"
+
     def _repr_html_(self) -> str:
         from ..render.html import auth_result_html
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..arguments import strings
 from ..world import World
 from .authorization import AuthResult, authorize, policy_set
 
@@ -24,13 +25,13 @@ def explain_authorization(
     ``str(result)`` reads as a report; ``result.to_dict()`` is the service's AuthResult; the per-resource
     engine decisions are in ``result.decisions``. Raises the same ServiceError the service would.
     """
+    listed = list(strings(resources, "resources", one_allowed=True))
     resolved = policy_set(
         world,
         principal=principal,
         cognito_identity_pool_id=cognito_identity_pool_id,
         client_id=client_id,
-        policy_names_to_add=policy_names_to_add,
-        policy_names_to_skip=policy_names_to_skip,
+        policy_names_to_add=strings(policy_names_to_add, "policy_names_to_add"),
+        policy_names_to_skip=strings(policy_names_to_skip, "policy_names_to_skip"),
     )
-    listed = [resources] if isinstance(resources, str) else list(resources)
     return authorize(resolved, action_type, listed, explain=True)

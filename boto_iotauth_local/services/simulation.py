@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..arguments import mappings, strings
 from ..engine import RequestContext
 from ..errors import ServiceError
 from ..world import World
@@ -83,6 +84,13 @@ def simulate_token(
     authorizer, bad signature) raise as TestInvokeAuthorizer would; failures of the handler are in
     ``result.error``.
     """
+    infos = [
+        (
+            str(info.get("actionType")),
+            list(strings(info.get("resources"), f"auth_infos[{index}]['resources']")),
+        )
+        for index, info in enumerate(mappings(auth_infos, "auth_infos"))
+    ]
     run = run_authorizer(
         world,
         authorizer_name,
@@ -105,7 +113,6 @@ def simulate_token(
     values = request_values(world, Principal("none", None), client_id, None)
     policy_set = PolicySet(Principal("none", None), None, refs, None, RequestContext(values))
     results = tuple(
-        authorize(policy_set, info["actionType"], list(info["resources"]), explain=True)
-        for info in auth_infos
+        authorize(policy_set, action_type, resources, explain=True) for action_type, resources in infos
     )
     return TokenSimulation(run, results)

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..arguments import strings
 from ..engine import RequestContext
 from ..errors import InvalidRequestException
 from ..world import World
@@ -218,7 +219,7 @@ def who_can(
     question (default: the moment of the call). Raises InvalidRequestException for an unknown action type
     or no resource, as the service would.
     """
-    listed = [resources] if isinstance(resources, str) else list(resources)
+    listed = list(strings(resources, "resources", one_allowed=True))
     if action_type not in ACTIONS:
         raise InvalidRequestException(f"actionType must be one of {', '.join(ACTIONS)}, not {action_type!r}")
     if not listed:

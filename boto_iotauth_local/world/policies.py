@@ -162,7 +162,12 @@ class PolicyOperations(WorldBase):
         policyDocument: str | Mapping[str, Any],
         tags: list[dict[str, str]] | None = None,
     ) -> dict[str, Any]:
-        """Create a policy whose version ``"1"`` is the default."""
+        """Create a policy whose version ``"1"`` is the default.
+
+        ``policyDocument`` may also be a dict, stored as ``json.dumps(document)``: a convenience of the
+        world (world files write documents as YAML), where boto3's ``create_policy`` raises
+        ``ParamValidationError`` and wants the JSON string.
+        """
         check_policy_name(policyName)
         tag_pairs = check_tags(tags)
         text, compiled = compile_document(policyDocument)

@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from boto_iotauth_local.world.certvars import NAME_FIELDS, SAN_KINDS
 
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
-NameSpec = Mapping[str, str | Sequence[str]]
+#: IoT field names to values (``{"CommonName": "sensor-1"}``), or an RFC 4514 string (``"CN=s,O=Acme"``).
+NameSpec = Mapping[str, str | Sequence[str]] | str
 AlternativeNameSpec = Mapping[str, Sequence[str]]
 
 DEFAULT_SUBJECT: NameSpec = {"CommonName": "AWS IoT Certificate"}
@@ -49,14 +50,29 @@ class GeneratedCertificate:
     private_key_pem: str
 
 
-def build_name(spec: NameSpec) -> x509.Name:
-    """An X.509 name from IoT field names; a sequence gives a multi-valued field, in order."""
+def build_name(spec: NameSpec, parameter: str = "subject") -> x509.Name:
+    """An X.509 name from IoT field names (a sequence gives a multi-valued field, in order), or from an
+    RFC 4514 string such as ``"CN=sensor-1,O=Acme"``; anything else is refused saying what is expected."""
+    if isinstance(spec, str):
+        try:
+            return x509.Name.from_rfc4514_string(spec)
+        except ValueError as exc:
+            raise ValueError(
+                f"{parameter}: cannot read {spec!r} as an RFC 4514 name ({exc}); expected e.g. "
+                f'"CN=sensor-1,O=Acme" or a mapping of IoT field names such as {{"CommonName": "sensor-1"}}'
+            ) from None
+    if not isinstance(spec, Mapping):
+        raise TypeError(
+            f'{parameter} takes a mapping of IoT field names such as {{"CommonName": "sensor-1"}} '
+            f'or an RFC 4514 string such as "CN=sensor-1", not {type(spec).__name__}'
+        )
     attributes: list[x509.NameAttribute[str]] = []
     for field_name, value in spec.items():
         oid = NAME_FIELDS.get(field_name)
         if oid is None:
             raise ValueError(
-                f"unknown certificate name field {field_name!r}; expected one of {', '.join(NAME_FIELDS)}"
+                f"{parameter}: unknown certificate name field {field_name!r}; "
+                f"expected one of {', '.join(NAME_FIELDS)}"
             )
         values = [value] if isinstance(value, str) else list(value)
         attributes.extend(x509.NameAttribute(oid, v) for v in values)
@@ -100,7 +116,7 @@ def generate_certificate(
     """A certificate with the given names; self-signed (issuer = subject) unless ``issuer`` is given."""
     private_key = key if key is not None else shared_key()
     subject_name = build_name(subject if subject is not None else DEFAULT_SUBJECT)
-    issuer_name = build_name(issuer) if issuer is not None else subject_name
+    issuer_name = build_name(issuer, "issuer") if issuer is not None else subject_name
     now = datetime.now(timezone.utc)
     builder = (
         x509.CertificateBuilder()

@@ -51,6 +51,7 @@ from boto_iotauth_local.world.certificates import CertificateOperations
 from boto_iotauth_local.world.cognito import CognitoOperations
 from boto_iotauth_local.world.functions import FunctionOperations
 from boto_iotauth_local.world.groups import GroupOperations
+from boto_iotauth_local.world.labels import unknown_name
 from boto_iotauth_local.world.names import Named, lookup
 from boto_iotauth_local.world.policies import PolicyOperations
 from boto_iotauth_local.world.things import ThingOperations
@@ -108,7 +109,15 @@ class World(
         """The ARN of the certificate a world file named ``label`` (generated ones get hash ids)."""
         certificate_id = self.certificate_labels.get(label)
         if certificate_id is None:
-            raise KeyError(f"no certificate labelled {label!r}; labels: {', '.join(self.certificate_labels)}")
+            raise KeyError(
+                unknown_name(
+                    "certificate name",
+                    label,
+                    self.certificate_labels,
+                    none_known="this world names no certificates (names come from a world file's "
+                    "`certificates: - name:`; a world built in code has none)",
+                )
+            )
         return self.arns.certificate(certificate_id)
 
     def lookup(self, name: str) -> tuple[Named, ...]:

@@ -70,3 +70,17 @@ def test_quickstart_shows_decisions_and_reasons(quickstart: Any) -> None:
     assert "token: allow" in shown  # the handler's logs in the rendered run
     assert "['ALLOWED', 'IMPLICIT_DENY']" in shown  # one-call token simulation
     assert 'class="iotauth-who-can"' in shown
+
+
+def test_notebook_imports_from_where_the_readme_does() -> None:
+    """Every name the notebook takes from the library comes from the top-level package, as in the README."""
+    raw = json.loads((EXAMPLES / "quickstart.ipynb").read_text(encoding="utf-8"))
+    imports = [
+        line.strip()
+        for cell in raw["cells"]
+        if cell["cell_type"] == "code"
+        for line in "".join(cell["source"]).splitlines()
+        if "boto_iotauth_local" in line and "import" in line
+    ]
+    assert imports and all(line.startswith("from boto_iotauth_local import ") for line in imports), imports
+    assert any("who_can" in line for line in imports)

@@ -29,7 +29,16 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from boto_iotauth_local import Activation, Endpoint, World, activate, generate_key_pair, sign_token
+from boto_iotauth_local import (
+    Activation,
+    Endpoint,
+    World,
+    activate,
+    explain_authorization,
+    generate_key_pair,
+    sign_token,
+    simulate_token,
+)
 from boto_iotauth_local.errors import ServiceError
 
 ACCOUNT = "123456789012"
@@ -1236,6 +1245,24 @@ CASES: list[Case] = [
         "register_function with handler `not a reference`",
         python("ValueError", "handler must be a callable"),
         lambda e: e.world.register_function("bad-ref", "not a reference"),
+    ),
+    Case(
+        "python-str-for-a-list",
+        "explain_authorization with `policy_names_to_add=\"Good\"` (a str, not a list)",
+        python("TypeError", "takes a list of strings, not a str"),
+        lambda e: explain_authorization(e.world, "PUBLISH", INFO["resources"], policy_names_to_add="Good"),
+    ),
+    Case(
+        "python-one-object-for-a-list",
+        "simulate_token with one authInfo object instead of a list",
+        python("TypeError", "takes a list of objects, not one object"),
+        lambda e: simulate_token(e.world, "Unsigned", INFO),
+    ),
+    Case(
+        "python-subject-not-a-name",
+        "create_test_certificate with `subject=\"sensor-1\"` (not an RFC 4514 name)",
+        python("ValueError", "cannot read 'sensor-1' as an RFC 4514 name"),
+        lambda e: e.world.create_test_certificate(subject="sensor-1"),
     ),
 ]
 

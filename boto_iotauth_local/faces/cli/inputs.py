@@ -15,6 +15,7 @@ from typing import Any
 from ...engine.jsondata import JSONDataError, loads
 from ...sources.worldfile import WorldFileError
 from ...world import World
+from ...world.labels import unknown_name
 
 
 class UsageError(Exception):
@@ -152,8 +153,28 @@ def mqtt_context(value: str | None) -> dict[str, Any] | None:
     return context
 
 
+#: What TestAuthorization itself takes as a principal: an ARN, or a Cognito identity id (region:uuid).
+_PRINCIPAL_FORMS = re.compile(r"arn:.*|[a-z]{2}(-[a-z]+)+-[0-9]+:.+", re.DOTALL)
+
+
 def principal(world: World, value: str | None) -> str | None:
-    """A principal as given, or the ARN of the certificate the world file labelled with that ``name``."""
-    if value is not None and value in world.certificate_labels:
+    """A principal as given, or the ARN of the certificate the world file labelled with that ``name``.
+
+    A value that is neither a principal's form nor a known name is taken for a mistyped name: the usage
+    error lists the names the world file gives, closest first.
+    """
+    if value is None or _PRINCIPAL_FORMS.fullmatch(value):
+        return value
+    if value in world.certificate_labels:
         return world.certificate_arn(value)
-    return value
+    raise UsageError(
+        "argument --principal: "
+        + unknown_name(
+            "certificate name",
+            value,
+            world.certificate_labels,
+            none_known="the world file names no certificates; give a certificate ARN, a thing group ARN "
+            "or a Cognito identity id",
+        )
+        + " (or give a certificate ARN, a thing group ARN or a Cognito identity id)"
+    )

@@ -280,10 +280,33 @@ def test_explain_json(fleet: Fleet) -> None:
 
 def test_explain_service_error(fleet: Fleet) -> None:
     ran = run_cli(
+        "explain", "--world", fleet.path, "--principal", f"{ARN}:thinggroup/nowhere",
+        "--auth-infos", shorthand(TEMP),
+    )  # fmt: skip
+    assert ran.code == 3
+    assert ran.err.startswith("An error occurred (ResourceNotFoundException): ")
+
+
+def test_mistyped_certificate_name_lists_the_known_names(tmp_path: Path) -> None:
+    world = tmp_path / "named.yaml"
+    world.write_text(
+        "certificates:\n  - {name: sensor-cert, subject: {CommonName: s}}\n"
+        "  - {name: gateway-cert, subject: {CommonName: g}}\n",
+        encoding="utf-8",
+    )
+    for command in ("test-authorization", "explain"):
+        ran = run_cli(command, "--world", world, "--principal", "sensr-cert", "--auth-infos", shorthand(TEMP))
+        assert ran.code == 2, ran.err
+        assert "unknown certificate name 'sensr-cert'; did you mean 'sensor-cert'?" in ran.err
+        assert "known: 'gateway-cert', 'sensor-cert'" in ran.err
+
+
+def test_a_name_in_a_world_without_names_says_so(fleet: Fleet) -> None:
+    ran = run_cli(
         "explain", "--world", fleet.path, "--principal", "nonsense", "--auth-infos", shorthand(TEMP)
     )
-    assert ran.code == 3
-    assert ran.err.startswith("An error occurred (InvalidRequestException): Principal 'nonsense'")
+    assert ran.code == 2
+    assert "unknown certificate name 'nonsense'; the world file names no certificates" in ran.err
 
 
 # -- who-can -------------------------------------------------------------------------------------------------
