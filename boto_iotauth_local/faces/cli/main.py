@@ -179,9 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
     who.set_defaults(run=who_can_command)
     serve.add_parser(commands)
 
-    from . import check  # each further subcommand lives in its own module
+    from . import check, sign_token, world_show  # each further subcommand lives in its own module
 
     check.register(commands)
+    world_show.register(commands, _common(), EPILOG)
+    sign_token.register(commands, EPILOG)
     return parser
 
 
