@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..engine.explain import Decision, PolicyResult, StatementResult
-    from ..services.authorization import AuthResult, PolicyRef
+    from ..services.authorization import AuthResult, PolicyRef, ResourceDecision
     from ..services.invoke_authorizer import AuthorizerRun
     from ..services.simulation import TokenSimulation
     from ..services.who_can import WhoCan
@@ -158,10 +158,21 @@ def auth_result_html(result: AuthResult) -> str:
         + (f"<div>Cognito role gate</div>{decision_html(item.gate)}" if item.gate is not None else "")
         for item in result.decisions
     )
-    body = head + lists + fold("per resource", per_resource) + fold("why: policies and statements", why)
+    body = head + lists
+    if result.notes:
+        body += "<ul>" + "".join(f"<li>note: {escape(str(note))}</li>" for note in result.notes) + "</ul>"
+    body += fold("per resource", per_resource) + fold("why: policies and statements", why)
     if result.variables:
         body += fold("variable values", _variables(result.variables))
     return _wrap(body, "auth-result")
+
+
+def resource_decision_html(item: ResourceDecision) -> str:
+    """One resource of an authInfo: its decision badge, then the policies' (and the gate's) reasons."""
+    body = f"{badge(item.decision)} {code(item.resource)}" + decision_html(item.policies)
+    if item.gate is not None:
+        body += f"<div>Cognito role gate {badge(item.gate.decision)}</div>" + decision_html(item.gate)
+    return _wrap(body, "resource-decision")
 
 
 # -- TestInvokeAuthorizer --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..services.authorization import AuthResult
+    from ..services.authorization import AuthResult, ResourceDecision
     from ..services.invoke_authorizer import AuthorizerRun
     from ..services.who_can import WhoCan
 
@@ -113,6 +113,16 @@ def auth_results_table(results: Iterable[Mapping[str, Any]]) -> str:
 def auth_results_tsv(results: Iterable[Mapping[str, Any]]) -> str:
     """TestAuthorization's ``authResults`` as tab-separated lines, columns as ``AUTH_RESULT_HEADERS``."""
     return tsv(auth_result_row(result) for result in results)
+
+
+def resource_decision_text(item: ResourceDecision) -> str:
+    """One resource of an authInfo: its decision, then the policies' (and the Cognito gate's) reasons."""
+    lines = [f"resource {item.resource}: {item.decision}"]
+    lines.extend("  " + line for line in str(item.policies).splitlines())
+    if item.gate is not None:
+        lines.append(f"  Cognito role gate: {item.gate.decision}")
+        lines.extend("    " + line for line in str(item.gate).splitlines())
+    return "\n".join(lines)
 
 
 def auth_result_text(result: AuthResult) -> str:

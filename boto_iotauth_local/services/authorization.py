@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..engine import Decision, Policy, RequestContext, evaluate
+from ..engine.footguns import Note
+from ..engine.footguns import notes as footgun_notes
 from ..errors import InvalidRequestException, ResourceNotFoundException
 from ..world import World
 from .context import request_values
@@ -71,6 +73,16 @@ class ResourceDecision:
     policies: Decision
     gate: Decision | None
 
+    def __str__(self) -> str:
+        from ..render.text import resource_decision_text
+
+        return resource_decision_text(self)
+
+    def _repr_html_(self) -> str:
+        from ..render.html import resource_decision_html
+
+        return resource_decision_html(self)
+
 
 @dataclass(frozen=True)
 class AuthResult:
@@ -86,6 +98,24 @@ class AuthResult:
     decisions: tuple[ResourceDecision, ...]
     variables: dict[str, Any]
     _wire: dict[str, Any] | None = field(default=None, init=False, compare=False, repr=False)
+    _notes: tuple[Note, ...] | None = field(default=None, init=False, compare=False, repr=False)
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """Foot-guns of these policies and this request (``engine.footguns``), found when first read.
+
+        They explain; they never change the decision.
+        """
+        found = self._notes
+        if found is None:
+            refs = {ref.name: ref for ref in self.explicit_deny + self.allowed + self.implicit_deny}
+            order = [p.name for item in self.decisions[:1] for p in item.policies.policies]
+            ordered = [refs.pop(name) for name in order if name in refs] + list(refs.values())
+            found = footgun_notes(
+                [(r.name, r.policy) for r in ordered], ACTIONS[self.action_type], self.resources
+            )
+            object.__setattr__(self, "_notes", found)
+        return found
 
     def wire(self) -> dict[str, Any]:
         """:meth:`to_dict`, built once and shared: only for serializing, never to hand out for changes."""
@@ -122,6 +152,7 @@ class AuthResult:
                     lines.append("    " + text)
         if self.missing_context_values:
             lines.append(f"  missing context values: {', '.join(self.missing_context_values)}")
+        lines.extend(f"  note: {note}" for note in self.notes)
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -352,6 +352,7 @@ def _explained(result: Any) -> dict[str, Any]:
             for item in result.decisions
         ],
         "variables": dict(result.variables),
+        "notes": [note.to_dict() for note in result.notes],
     }
     return shaped
 
