@@ -12,6 +12,7 @@ a ``functions`` entry with that ARN as ``name`` and a local ``handler`` to run i
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -303,7 +304,7 @@ def take_snapshot(iot: Any, *, account_id: str | None = None, sts: Any = None) -
     return Snapshot({k: v for k, v in data.items() if v != []}, tuple(reader.notes))
 
 
-def write_snapshot(snapshot: Snapshot, path: Path) -> None:
+def write_snapshot(snapshot: Snapshot, path: str | os.PathLike[str]) -> None:
     """Write the snapshot as a world file; its notes head a YAML file as comments."""
     comments = [
         f"AWS IoT world snapshot of account {snapshot.data['account_id']} in {snapshot.data['region']}",
@@ -311,7 +312,7 @@ def write_snapshot(snapshot: Snapshot, path: Path) -> None:
     ]
     if snapshot.notes:
         comments += ["", "Notes:", *(f"- {note}" for note in snapshot.notes)]
-    write_data(snapshot.data, path, comments)
+    write_data(snapshot.data, Path(path), comments)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -335,15 +336,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
 
     import boto3
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, PartialCredentialsError
 
-    session = boto3.Session(profile_name=args.profile, region_name=args.region)
-    if session.region_name is None:
-        parser.error("no region: pass --region or configure one for the profile")
-    iot = session.client("iot", endpoint_url=args.endpoint_url)
-    sts = session.client("sts", endpoint_url=args.endpoint_url)
-    snapshot = take_snapshot(iot, account_id=args.account_id, sts=sts)
+    try:
+        session = boto3.Session(profile_name=args.profile, region_name=args.region)
+        if session.region_name is None:
+            parser.error("no region: pass --region or configure one for the profile")
+        iot = session.client("iot", endpoint_url=args.endpoint_url)
+        sts = session.client("sts", endpoint_url=args.endpoint_url)
+        snapshot = take_snapshot(iot, account_id=args.account_id, sts=sts)
+    except (NoCredentialsError, PartialCredentialsError) as exc:
+        print(
+            f"snapshot-world: error: {exc}. The snapshot reads a real account: give --profile NAME, or set "
+            "AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (read-only IoT permissions suffice).",
+            file=sys.stderr,
+        )
+        return 2
+    except (BotoCoreError, ClientError) as exc:  # unknown profile, no endpoint, access denied...
+        print(f"snapshot-world: error: {exc}", file=sys.stderr)
+        return 2
     write_snapshot(snapshot, args.output)
     for note in snapshot.notes:
         print(f"note: {note}", file=sys.stderr)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -207,12 +206,37 @@ def test_main_refuses_an_unknown_suffix(tmp_path: Path) -> None:
         snapshot_main(["--region", REGION, "--output", str(tmp_path / "out.txt")])
 
 
-def test_script_is_executable_and_documents_its_options() -> None:
+def test_script_runs_in_the_project_venv_and_documents_its_options() -> None:
     script = REPO / "scripts" / "snapshot-world"
     assert script.stat().st_mode & 0o111
-    assert script.read_text().startswith("#!/usr/bin/env python3\n")
-    result = subprocess.run(
-        [sys.executable, str(script), "--help"], capture_output=True, text=True, check=True, timeout=60
-    )
+    text = script.read_text()
+    assert text.startswith("#!/usr/bin/env bash\n") and '. "$here/_venv.sh" ""' in text
+    result = subprocess.run(["bash", str(script), "--help"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
     for option in ("--region", "--profile", "--output", "--endpoint-url"):
         assert option in result.stdout
+
+
+def test_without_credentials_a_clear_message_and_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert snapshot_main(["--region", REGION, "--output", str(tmp_path / "w.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "snapshot-world: error: Unable to locate credentials. The snapshot reads a real account"
+    )
+    assert "Traceback" not in err and not (tmp_path / "w.yaml").exists()
+
+
+def test_an_unknown_profile_is_a_clear_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert snapshot_main(["--profile", "nope", "--region", REGION, "--output", str(tmp_path / "w.yaml")]) == 2
+    assert "snapshot-world: error: The config profile (nope) could not be found" in capsys.readouterr().err
+
+
+def test_write_snapshot_takes_a_str_path(tmp_path: Path, account: dict[str, Any]) -> None:
+    from boto_iotauth_local.sources.worldfile.snapshot import take_snapshot, write_snapshot
+
+    snapshot = take_snapshot(boto3.client("iot", region_name=REGION))
+    out = str(tmp_path / "as-str.yaml")
+    write_snapshot(snapshot, out)
+    assert yaml.safe_load(Path(out).read_text())["region"] == REGION
