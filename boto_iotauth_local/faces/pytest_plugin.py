@@ -8,6 +8,7 @@ so the fixtures work unchanged under pytest-xdist: each worker builds its own wo
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,8 @@ _INI_OPTIONS = {
     "iot_auth_require_credentials": "require_credentials",
     "iot_auth_reject_inactive_authorizers": "reject_inactive_authorizers",
 }
+#: The marker/ini option that makes ``iot_auth`` answer from moto's state instead of ``iot_world``.
+_MOTO = "moto"
 
 #: activate() keywords that would make the handle less than process-wide, which ``iot_auth`` promises.
 _SCOPING = frozenset({"world", "session", "client"})
@@ -39,6 +42,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "iot_auth_require_credentials",
         "iot_auth fixture: sign intercepted calls, so clients without credentials fail as against AWS",
+        type="bool",
+        default=False,
+    )
+    parser.addini(
+        "iot_auth_moto",
+        "iot_auth fixture: answer from moto's IoT state (while moto.mock_aws is active) instead of iot_world",
         type="bool",
         default=False,
     )
@@ -66,7 +75,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{_AUTH_MARKER}(**options): activate() options for the iot_auth fixture, e.g. "
-        "require_credentials=True; the closest marker wins per option",
+        "require_credentials=True, or moto=True to answer from moto's state; the closest marker wins "
+        "per option",
     )
 
 
@@ -92,6 +102,7 @@ def iot_world(request: pytest.FixtureRequest) -> World:
 
 def _activation_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     options: dict[str, Any] = {key: request.config.getini(ini) for ini, key in _INI_OPTIONS.items()}
+    options[_MOTO] = request.config.getini("iot_auth_moto")
     # iter_markers yields the closest first (test, then class, then module): apply the farthest first.
     for marker in reversed(list(request.node.iter_markers(_AUTH_MARKER))):
         if marker.args:
@@ -108,15 +119,57 @@ def _activation_options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 @pytest.fixture
-def iot_auth(iot_world: World, request: pytest.FixtureRequest) -> Iterator[Activation]:
-    """A started, process-wide activation over ``iot_world``; stopped after the test, passed or failed."""
+def iot_auth(request: pytest.FixtureRequest) -> Iterator[Activation]:
+    """A started, process-wide activation over ``iot_world``; stopped after the test, passed or failed.
+
+    With ``@pytest.mark.iot_auth(moto=True)`` (or the ini option ``iot_auth_moto``) it is given no world,
+    so that while ``moto.mock_aws`` is active it answers from moto's IoT state (moto-backed mode).
+    """
     from ..activation.handle import activate
 
     options = _activation_options(request)
+    from_moto = options.pop(_MOTO)
+    if not isinstance(from_moto, bool):
+        pytest.fail(f"@pytest.mark.{_AUTH_MARKER}: moto takes True or False", pytrace=False)
+    if from_moto and request.node.get_closest_marker(_WORLD_MARKER) is not None:
+        pytest.fail(
+            f"@pytest.mark.{_WORLD_MARKER} and moto=True disagree: with moto=True the state is moto's",
+            pytrace=False,
+        )
+    world = None if from_moto else request.getfixturevalue("iot_world")
     try:
-        handle = activate(iot_world, **options)
+        handle = activate(world, **options)
     except TypeError as exc:
         pytest.fail(f"@pytest.mark.{_AUTH_MARKER}: {exc}", pytrace=False)
+    with _started(handle):
+        yield handle
+
+
+@pytest.fixture
+def iot_moto(request: pytest.FixtureRequest) -> Iterator[Activation]:
+    """``moto.mock_aws()`` and a started activation answering from moto's IoT state, for this test.
+
+    IoT state made with boto3 (policies, certificates, things, attachments) is what TestAuthorization
+    and TestInvokeAuthorizer answer from. ``iot_auth``'s marker and ini options apply, except ``moto``.
+    """
+    from ..activation.handle import activate
+
+    try:
+        from moto import mock_aws
+    except ImportError:
+        pytest.fail('the iot_moto fixture needs moto: pip install "boto_iotauth_local[moto]"', pytrace=False)
+    options = _activation_options(request)
+    options.pop(_MOTO)
+    try:
+        handle = activate(None, **options)
+    except TypeError as exc:
+        pytest.fail(f"@pytest.mark.{_AUTH_MARKER}: {exc}", pytrace=False)
+    with mock_aws(), _started(handle):
+        yield handle
+
+
+@contextlib.contextmanager
+def _started(handle: Activation) -> Iterator[Activation]:
     handle.start()
     try:
         yield handle
