@@ -1248,7 +1248,7 @@ CASES: list[Case] = [
     ),
     Case(
         "python-str-for-a-list",
-        "explain_authorization with `policy_names_to_add=\"Good\"` (a str, not a list)",
+        'explain_authorization with `policy_names_to_add="Good"` (a str, not a list)',
         python("TypeError", "takes a list of strings, not a str"),
         lambda e: explain_authorization(e.world, "PUBLISH", INFO["resources"], policy_names_to_add="Good"),
     ),
@@ -1260,7 +1260,7 @@ CASES: list[Case] = [
     ),
     Case(
         "python-subject-not-a-name",
-        "create_test_certificate with `subject=\"sensor-1\"` (not an RFC 4514 name)",
+        'create_test_certificate with `subject="sensor-1"` (not an RFC 4514 name)',
         python("ValueError", "cannot read 'sensor-1' as an RFC 4514 name"),
         lambda e: e.world.create_test_certificate(subject="sensor-1"),
     ),

@@ -19,7 +19,7 @@ from ... import __version__
 from ...errors import ServiceError
 from ...render import text
 from ...world import World
-from . import inputs, serve
+from . import inputs, serve, sign_token, world_show
 from .inputs import InputError, UsageError
 
 
@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     who.set_defaults(run=who_can_command)
     serve.add_parser(commands)
 
-    from . import check, sign_token, world_show  # each further subcommand lives in its own module
+    from . import check  # each further subcommand lives in its own module
 
     check.register(commands)
     world_show.register(commands, _common(), EPILOG)

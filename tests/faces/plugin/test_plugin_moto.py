@@ -15,7 +15,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-OPEN = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iot:*", "Resource": "*"}]})
+STATEMENT = {"Effect": "Allow", "Action": "iot:*", "Resource": "*"}
+OPEN = json.dumps({"Version": "2012-10-17", "Statement": [STATEMENT]})
 CONNECT = [{"actionType": "CONNECT", "resources": ["arn:aws:iot:us-east-1:123456789012:client/c"]}]
 
 
