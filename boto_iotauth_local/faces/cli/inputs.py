@@ -157,16 +157,19 @@ def mqtt_context(value: str | None) -> dict[str, Any] | None:
 _PRINCIPAL_FORMS = re.compile(r"arn:.*|[a-z]{2}(-[a-z]+)+-[0-9]+:.+", re.DOTALL)
 
 
-def principal(world: World, value: str | None) -> str | None:
+def principal(world: World, value: str | None, *, hint_unknown: bool = False) -> str | None:
     """A principal as given, or the ARN of the certificate the world file labelled with that ``name``.
 
-    A value that is neither a principal's form nor a known name is taken for a mistyped name: the usage
-    error lists the names the world file gives, closest first.
+    With ``hint_unknown`` (``iotauth-local``), a value that is neither a principal's form nor a known name
+    is taken for a mistyped name: the usage error lists the names the world file gives, closest first.
+    Without it (the AWS CLI plugin) such a value goes to the service, which refuses it as AWS does.
     """
     if value is None or _PRINCIPAL_FORMS.fullmatch(value):
         return value
     if value in world.certificate_labels:
         return world.certificate_arn(value)
+    if not hint_unknown:
+        return value
     raise UsageError(
         "argument --principal: "
         + unknown_name(

@@ -249,7 +249,7 @@ def _json(value: Any) -> str:
 def _authorization_params(args: argparse.Namespace, world: World) -> dict[str, Any]:
     flat = [value for group in args.auth_infos for value in group]
     params: dict[str, Any] = {"authInfos": inputs.auth_infos(flat)}
-    principal = inputs.principal(world, args.principal)
+    principal = inputs.principal(world, args.principal, hint_unknown=True)
     optional = {
         "principal": principal,
         "clientId": args.client_id,
