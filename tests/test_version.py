@@ -24,3 +24,8 @@ def test_pyproject_reads_the_version_from_the_package() -> None:
 def test_installed_metadata_agrees() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+([ab]\d+|rc\d+)?", boto_iotauth_local.__version__)
     assert version("boto_iotauth_local") == boto_iotauth_local.__version__
+
+
+def test_the_readme_names_the_wheel_of_this_version() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"boto_iotauth_local-{boto_iotauth_local.__version__}-py3-none-any.whl" in readme
