@@ -90,7 +90,7 @@ def _emit(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwa
             if kind == _BEFORE_SEND:
                 request = args[1].get("request")
                 binding = _binding_for(instance, operation)
-                held = _release(getattr(request, "context", None))
+                held = _release(getattr(request, "context", None), operation)
                 binding = binding or held
                 if binding is not None:
                     responder = binding.responder
@@ -98,21 +98,35 @@ def _emit(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwa
             elif kind == _CHOOSE_SIGNER:
                 binding = _binding_for(instance, operation)
                 if binding is not None and not binding.responder.sign_requests:
-                    _hold(args[1].get("context"), binding)
+                    _hold(args[1].get("context"), binding, operation)
                     return [(binding.responder.respond, botocore.UNSIGNED)]
     return wrapped(*args, **kwargs)
 
 
-def _hold(context: Any, binding: Binding) -> None:
+#: This thread's last call told UNSIGNED: (context, operation, when). botocore before 1.44 gives
+#: ``before-send`` a prepared request without the request context; a call's ``choose-signer`` and its
+#: ``before-send`` run on one thread, one after the other, so the thread finds the call's context.
+_thread = threading.local()
+
+
+def _hold(context: Any, binding: Binding, operation: str) -> None:
     """Remember that this call will be sent unsigned, so that only ``binding`` may send it."""
     if isinstance(context, dict):
         context[_CONTEXT_KEY] = binding
+        now = time.monotonic()
+        _thread.held = (context, operation, now)
         with _lock:
-            _in_flight[id(context)] = time.monotonic()
+            _in_flight[id(context)] = now
 
 
-def _release(context: Any) -> Binding | None:
+def _release(context: Any, operation: str) -> Binding | None:
     """The binding that told this call UNSIGNED, if any; the call is no longer in flight."""
+    last = getattr(_thread, "held", None)
+    _thread.held = None
+    if context is None and last is not None:  # older botocore: the context is not on the request
+        held_context, held_operation, since = last
+        if held_operation == operation and time.monotonic() - since <= _STALE_AFTER:
+            context = held_context
     if not isinstance(context, dict) or _CONTEXT_KEY not in context:
         return None
     held: Binding = context.pop(_CONTEXT_KEY)

@@ -47,7 +47,14 @@ def _client_error_types() -> tuple[type[BaseException], ...]:
     return (ClientError, NotImplementedError)
 
 
+def _offered(client: Any, operation: str) -> None:
+    """An operation this botocore's model lacks (ListThingPrincipalsV2 in older ones) is unavailable too."""
+    if not hasattr(client, operation):
+        raise _Unavailable(f"{operation} is not in this botocore's IoT model; a newer botocore has it")
+
+
 def _call(client: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
+    _offered(client, operation)
     try:
         result: dict[str, Any] = getattr(client, operation)(**kwargs)
     except _client_error_types() as exc:
@@ -57,6 +64,7 @@ def _call(client: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
 
 def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> Iterator[Any]:
     """The items under ``key`` of every page (one call when the operation has no paginator)."""
+    _offered(client, operation)
     if not client.can_paginate(operation):
         yield from _call(client, operation, **kwargs).get(key, [])
         return
