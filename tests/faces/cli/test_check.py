@@ -39,6 +39,9 @@ def run(*argv: str) -> tuple[int, str, str]:
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     shutil.copy(EXAMPLES / "world.yaml", tmp_path / "world.yaml")
+    for files in ("certs", "keys"):  # the world file's certificates and token-signing key
+        shutil.copytree(EXAMPLES / files, tmp_path / files)
+    shutil.copy(EXAMPLES / "authorizer.py", tmp_path / "authorizer.py")
     (tmp_path / "unmet.yaml").write_text(UNMET)
     return tmp_path
 

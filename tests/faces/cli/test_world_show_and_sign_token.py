@@ -26,13 +26,18 @@ def test_world_show_json_lists_what_the_world_holds() -> None:
     assert code == 0
     shown = json.loads(out)
     world = World.from_file(EXAMPLES / "world.yaml")
-    (cert,) = shown["certificates"]
-    assert cert["name"] == "sensor-cert" and cert["certificateArn"] == world.certificate_arn("sensor-cert")
-    assert cert["things"] == ["sensor-1"] and cert["policies"] == ["DevicePolicy"]
-    assert shown["things"] == [
-        {"thingName": "sensor-1", "thingTypeName": None, "groups": [], "principals": [cert["certificateArn"]]}
-    ]
-    assert shown["policies"] == [{"policyName": "DevicePolicy", "targets": [cert["certificateArn"]]}]
+    cert, *_ = shown["certificates"]
+    assert cert["name"] == "sensor-1-cert"
+    assert cert["certificateArn"] == world.certificate_arn("sensor-1-cert")
+    assert cert["things"] == ["sensor-1"] and cert["policies"] == ["SensorPolicy"]
+    things = {thing["thingName"]: thing for thing in shown["things"]}
+    assert things["sensor-1"] == {
+        "thingName": "sensor-1", "thingTypeName": None, "groups": [], "principals": [cert["certificateArn"]]
+    }  # fmt: skip
+    assert things["gateway-1"]["groups"] == ["gateways"]
+    policies = {policy["policyName"]: policy["targets"] for policy in shown["policies"]}
+    assert cert["certificateArn"] in policies["SensorPolicy"]
+    assert policies["GatewayPolicy"] == ["arn:aws:iot:us-east-1:123456789012:thinggroup/gateways"]
     assert [a["authorizerName"] for a in shown["authorizers"]] == ["TokenAuthorizer"]
 
 

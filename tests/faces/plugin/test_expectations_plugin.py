@@ -34,6 +34,9 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
     shutil.copy(EXAMPLES / "world.yaml", pytester.path / "world.yaml")
+    for files in ("certs", "keys"):  # the world file's certificates and token-signing key
+        shutil.copytree(EXAMPLES / files, pytester.path / files)
+    shutil.copy(EXAMPLES / "authorizer.py", pytester.path / "authorizer.py")
     return pytester
 
 
