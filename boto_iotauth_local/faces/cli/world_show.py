@@ -152,7 +152,7 @@ def _sections(shown: dict[str, Any], labels: dict[str, str]) -> list[tuple[str, 
 
 def show_command(ctx: Any, args: argparse.Namespace) -> int:
     """Print the world: tables (default), tab-separated lines per section, or JSON."""
-    world = inputs.load_world(args.world)
+    world = inputs.load_world(args.world, args.parameter)
     shown = describe(world)
     labels = {c["certificateArn"]: c["name"] for c in shown["certificates"] if c["name"]}
     if args.output == "json":
@@ -166,7 +166,8 @@ def show_command(ctx: Any, args: argparse.Namespace) -> int:
             blocks.append(text.tsv([title.upper(), *row] for row in rows))
         else:
             blocks.append(f"{title}:\n" + text.table(headers, rows))
-    ctx.print(f"world {args.world}: account {shown['accountId']}, region {shown['region']}")
+    sources = ", ".join(args.world) if isinstance(args.world, list) else args.world
+    ctx.print(f"world {sources}: account {shown['accountId']}, region {shown['region']}")
     if blocks:
         ctx.print(("\n" if args.output == "text" else "\n\n").join(blocks))
     return 0
