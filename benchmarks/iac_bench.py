@@ -113,19 +113,21 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(_Tagged, lambda dumper, data: dumper.represent_scalar(data.tag, data.value))
 
 
-def best_of(path: Path, repeats: int = 5) -> float:
-    times = []
+def best_of(path: Path, repeats: int = 5) -> tuple[float, float]:
+    """Best wall time and best CPU time of this process (the machine is shared: both are reported)."""
+    times, cpu = [], []
     for _ in range(repeats):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             world = World.from_file(path)
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
     assert len(world.policies_for_target(world.certificate_arn("Cert0"))) == 2  # Policy0 and Policy200
     assert world.things_for_principal(world.certificate_arn("Cert0")) == (
         ("thing-0000", "NON_EXCLUSIVE_THING"),
     )
-    return min(times)
+    return min(times), min(cpu)
 
 
 def main() -> None:
@@ -136,10 +138,13 @@ def main() -> None:
     yaml_path = folder / "Fleet.yaml"
     yaml_path.write_text(as_yaml(data))
     for label, path in (("JSON (cdk synth shape)", json_path), ("YAML, short-form tags", yaml_path)):
-        seconds = best_of(path)
+        seconds, cpu = best_of(path)
         size = path.stat().st_size / 1e6
         verdict = "met" if seconds <= 1.0 else "MISSED"
-        print(f"2,000-resource template, {label}, {size:.1f} MB: {seconds:.3f} s (target <= 1 s: {verdict})")
+        print(
+            f"2,000-resource template, {label}, {size:.1f} MB: {seconds:.3f} s wall, {cpu:.3f} s CPU "
+            f"(target <= 1 s: {verdict})"
+        )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from ...expectations import ExpectationsError, Report, load_expectations
 from ...render import expectations as render
 from ...render.text import tsv
 from ...sources.worldfile import WorldFileError
+from . import inputs
 from .inputs import InputError
 from .main import EPILOG, Context, ExitCode, _common, _json
 
@@ -36,8 +37,17 @@ def register(commands: Any) -> None:
     parser.add_argument("files", nargs="+", metavar="EXPECTATIONS", help="expectations file (YAML or JSON)")
     parser.add_argument(
         "--world",
+        action="append",
         metavar="FILE",
-        help="world file to check against (default: each file's own 'world:', relative to that file)",
+        help="world to check against: a world file, a CloudFormation/SAM template, a cdk.out or terraform "
+        "show -json output; repeat to combine (default: each file's own 'world:', relative to that file)",
+    )
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="template parameter, or stand-in for a value unknown offline; repeatable",
     )
     parser.add_argument("--junit-xml", metavar="PATH", help="also write the results as JUnit XML, for CI")
     parser.set_defaults(run=check_command)
@@ -45,9 +55,14 @@ def register(commands: Any) -> None:
 
 def check_command(ctx: Context, args: argparse.Namespace) -> ExitCode:
     reports: list[Report] = []
+    world = inputs.load_world(args.world, args.parameter) if args.world else None
     try:
         for name in args.files:
-            reports.append(load_expectations(name).check(args.world))
+            expectations = load_expectations(name)
+            own = world
+            if own is None and args.parameter and expectations.world_path is not None:
+                own = inputs.load_world([str(expectations.world_path)], args.parameter)
+            reports.append(expectations.check(own))
     except (ExpectationsError, WorldFileError) as exc:
         raise InputError(str(exc)) from None
     if args.junit_xml:

@@ -157,3 +157,34 @@ def test_junit_xml_stays_well_formed_with_control_characters_and_times_each_case
     failure = case.find("failure")
     assert failure is not None and "topic/dt/x/\\u0001" in (failure.text or "")
     assert float(case.get("time") or "x") >= 0 and float(root.get("time") or "x") >= 0
+
+
+TEMPLATE = """
+Parameters:
+  Prefix: {Type: String}
+Resources:
+  Receive:
+    Type: AWS::IoT::Policy
+    Properties:
+      PolicyName: receive
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: iot:Receive
+            Resource: !Sub "arn:aws:iot:${AWS::Region}:${AWS::AccountId}:topic/${Prefix}/*"
+"""
+
+
+def test_a_template_world_with_parameters(folder: Path) -> None:
+    (folder / "stack.yaml").write_text(TEMPLATE)
+    (folder / "devices.yaml").write_text(
+        "certificates: [{name: c1, subject: {CommonName: sensor-1}, policies: [receive]}]\n"
+        "things: [{name: sensor-1, principals: [c1]}]\n"
+    )
+    args = ["check", "--world", str(folder / "stack.yaml"), "--world", str(folder / "devices.yaml")]
+    code, out, err = run(*args, "--parameter", "Prefix=cmd", str(folder / "unmet.yaml"))
+    assert code == 0, err + out  # cmd/* allows both expectations
+    code, _, err = run(*args, str(folder / "unmet.yaml"))
+    assert code == 4
+    assert "parameter Prefix has no Default" in err
