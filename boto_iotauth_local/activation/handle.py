@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 import threading
@@ -66,8 +67,13 @@ class Activation:
         #: Every custom-authorizer run (event, captured output, answer or error), in order.
         self.authorizer_runs: list[AuthorizerRun] = []
         self._lock = threading.Lock()
-        self._binding: hooks.Binding | None = None
         self._marker = f"boto-iotauth-local-{uuid.uuid4().hex}"
+        scoped = session is not None or client is not None
+        self._binding = hooks.Binding(self, self._marker if scoped else None)
+        #: Guards the entries below; re-entrant because start() opens an entry through _enter().
+        self._switch = threading.RLock()
+        self._open = 0
+        self._started: hooks.Entry | None = None
         #: Every call answered while started, in order.
         self.calls = CallLog()
         #: Injected errors and rate limits (off by default), consulted before each answer.
@@ -206,10 +212,19 @@ class Activation:
         return moto_world(account_id, region)
 
     # -- switching ------------------------------------------------------------------------------------
+    #
+    # One model for nesting and re-entrancy: every ``with`` block, every call of a decorated function
+    # (for generators: the whole iteration) and ``start()`` opens an entry; the handle is active while any
+    # of its entries is open, and the handle with the most recent open entry is the innermost. A ``with``
+    # block closes its own entry (found in the current thread's or asyncio task's context), so a second
+    # thread, task or nested block never switches the handle off under another. ``start()`` opens one entry
+    # (starting again does nothing) and ``stop()`` closes it. Calls already under way stay with the handle
+    # they began under until botocore returns (see ``wire.hooks``).
 
     @property
     def active(self) -> bool:
-        return self._binding is not None
+        """Whether any entry (``with``, decorated call, ``start()``) is open."""
+        return self._open > 0
 
     def _emitters(self) -> list[Any]:
         if self._client is not None:
@@ -219,53 +234,67 @@ class Activation:
             return [botocore_session]
         return []
 
+    def _enter(self) -> hooks.Entry:
+        with self._switch:
+            if self._open == 0:
+                for emitter in self._emitters():
+                    hooks.mark(emitter, self._marker)
+            self._open += 1
+            return hooks.enter(self._binding)
+
+    def _leave(self, entry: hooks.Entry) -> None:
+        with self._switch:
+            hooks.leave(entry)
+            self._open -= 1
+            if self._open == 0 and self._binding.marker is not None:
+                hooks.unmark(self._marker)
+
     def start(self) -> Activation:
         """Switch on; returns the handle so that ``iot = activate(world).start()`` reads well."""
-        with self._lock:
-            if self._binding is not None:
-                return self
-            scoped = self._emitters()
-            event, handler, unique_id = hooks.marker_event(self._marker)
-            for emitter in scoped:
-                emitter.register(event, handler, unique_id=unique_id)
-            self._binding = hooks.Binding(self, self._marker if scoped else None)
-            hooks.bind(self._binding)
+        with self._switch:
+            if self._started is None:
+                self._started = self._enter()
         return self
 
     def stop(self) -> None:
-        """Switch off; calls go back to the previous activation, or to AWS when there is none."""
-        with self._lock:
-            binding, self._binding = self._binding, None
-            if binding is None:
-                return
-            hooks.unbind(binding)
-            event, _, unique_id = hooks.marker_event(self._marker)
-            for emitter in self._emitters():
-                emitter.unregister(event, unique_id=unique_id)
+        """Close the entry ``start()`` opened; the handle stays on while a ``with`` or decorated call is open.
+
+        Calls go back to the previous activation, or to AWS when there is none; a call already under way
+        finishes with this handle.
+        """
+        with self._switch:
+            entry, self._started = self._started, None
+            if entry is not None:
+                self._leave(entry)
 
     def __enter__(self) -> Activation:
-        return self.start()
+        entry = self._enter()
+        _open_blocks.set((*_open_blocks.get(), entry))
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        self.stop()
+        blocks = _open_blocks.get()
+        for index in range(len(blocks) - 1, -1, -1):
+            if blocks[index].binding is self._binding:
+                _open_blocks.set(blocks[:index] + blocks[index + 1 :])
+                self._leave(blocks[index])
+                return
+        # Left in another context than it was entered in: close this handle's latest block entry.
+        with self._switch:
+            entry = self._blocks_elsewhere()
+            if entry is not None:
+                self._leave(entry)
+
+    def _blocks_elsewhere(self) -> hooks.Entry | None:
+        for entry in reversed(hooks.open_entries()):
+            if entry.binding is self._binding and entry is not self._started:
+                return entry
+        return None
 
     def __call__(self, func: F) -> F:
-        """Use the handle as a decorator: active for the duration of each call of ``func``."""
-        if inspect.iscoroutinefunction(func):
-
-            @functools.wraps(func)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                with self:
-                    return await func(*args, **kwargs)
-
-            return async_wrapper  # type: ignore[return-value]
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self:
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        """Use the handle as a decorator: active for each call of ``func`` (for a generator or async
+        generator, from its first step to its end)."""
+        return _decorate(self, func)
 
     def __repr__(self) -> str:
         reach = (
@@ -273,6 +302,78 @@ class Activation:
         )
         state = "active" if self.active else "inactive"
         return f"<Activation {state} {reach} regions={sorted(self._worlds)} calls={len(self.calls)}>"
+
+
+#: The ``with`` entries open in this thread or asyncio task, innermost last (each task has its own copy).
+_open_blocks: contextvars.ContextVar[tuple[hooks.Entry, ...]] = contextvars.ContextVar(
+    "boto_iotauth_local_open_blocks", default=()
+)
+
+
+def _decorate(handle: Activation, func: F) -> F:
+    """``func`` wrapped so that each call is one entry of ``handle``; a generator's spans its iteration."""
+    if inspect.isasyncgenfunction(func):
+
+        @functools.wraps(func)
+        async def async_gen_wrapper(*args: Any, **kwargs: Any) -> Any:
+            entry = handle._enter()
+            try:
+                inner = func(*args, **kwargs)
+                try:
+                    step = inner.asend(None)
+                    while True:
+                        try:
+                            item = await step
+                        except StopAsyncIteration:
+                            return
+                        try:
+                            sent = yield item
+                        except GeneratorExit:
+                            raise
+                        except BaseException as exc:  # thrown in by the caller: pass it on
+                            step = inner.athrow(exc)
+                        else:
+                            step = inner.asend(sent)
+                finally:
+                    await inner.aclose()
+            finally:
+                handle._leave(entry)
+
+        return async_gen_wrapper  # type: ignore[return-value]
+
+    if inspect.isgeneratorfunction(func):
+
+        @functools.wraps(func)
+        def gen_wrapper(*args: Any, **kwargs: Any) -> Any:
+            entry = handle._enter()
+            try:
+                return (yield from func(*args, **kwargs))
+            finally:
+                handle._leave(entry)
+
+        return gen_wrapper  # type: ignore[return-value]
+
+    if inspect.iscoroutinefunction(func):
+
+        @functools.wraps(func)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            entry = handle._enter()
+            try:
+                return await func(*args, **kwargs)
+            finally:
+                handle._leave(entry)
+
+        return async_wrapper  # type: ignore[return-value]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        entry = handle._enter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            handle._leave(entry)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def activate(

@@ -75,6 +75,11 @@ def request_region(request: WireRequest, default: str = "us-east-1") -> str:
     return signed_region(request) or default
 
 
+def forget_requests() -> None:
+    """Drop the remembered valid requests: nothing is intercepted any more (see ``hooks.went_idle``)."""
+    _VALID.clear()
+
+
 @functools.lru_cache(maxsize=512)
 def _reads_headers(operation: str) -> bool:
     shape = operation_model(operation).input_shape

@@ -1,27 +1,41 @@
-"""Where calls are intercepted: botocore's event emitter.
+"""Where calls are intercepted: botocore's event emitter, and the lifecycle of an intercepted call.
 
 botocore emits ``before-send.iot.<Operation>`` from every client of every session, in every thread, just
-before the HTTP request would leave. A wrapper on ``HierarchicalEmitter._emit`` (installed while any binding
-is active, removed with the last) answers those events for the operations a binding serves, ahead of every
-registered handler. Answering ahead of the emitter's handlers, instead of registering one, is what lets a
-single switch reach clients created before it and keeps moto's generic ``before-send`` handler, which would
-raise NotImplementedError for these operations, from running after the answer; a Stubber still answers
-first because it acts at ``before-call``, an earlier event. ``choose-signer`` is answered with UNSIGNED for
-the same operations so that no credentials are needed, unless the binding asks for signing.
+before the HTTP request would leave. A wrapper on ``HierarchicalEmitter._emit`` answers those events for
+the operations a binding serves, ahead of every registered handler. Answering ahead of the emitter's
+handlers, instead of registering one, is what lets a single switch reach clients created before it and
+keeps moto's generic ``before-send`` handler, which would raise NotImplementedError for these operations,
+from running after the answer; a Stubber still answers first because it acts at ``before-call``, an
+earlier event. ``choose-signer`` is answered with UNSIGNED for the same operations so that no credentials
+are needed, unless the binding asks for signing.
 
-A call that was told UNSIGNED is remembered (in its request context) until its ``before-send``: if its
-binding stops in between, that binding still answers it, and the wrapper stays installed until it has,
-so a call that began offline never reaches the network unsigned.
+One lifecycle for a call. A call belongs to the innermost binding that reaches it at its first event
+(``provide-client-params``; or, for a call that began while none did, at the first later event one does).
+The binding is kept in botocore's request context, the dict that lives through every retry attempt, and
+the call stays with it until botocore is done with the call: ``after-call`` or ``after-call-error``, or,
+for a call that dies on a path that emits neither, when botocore drops its context. Every later event of
+the call (each attempt's ``choose-signer`` and ``before-send``) is answered by that binding, whether or
+not it has been stopped since, so a call that began offline never finishes online; and while any call is
+bound the wrapper stays installed. When no binding has an open entry and no call is bound, the wrapper is
+removed and botocore is exactly as before: :func:`went_idle` is that moment.
+
+Bindings are entered and left (:func:`enter`, :func:`leave`): each entry is a token on one stack, so the
+same binding may be entered many times (nesting, re-entrancy, threads, tasks) and stays reachable while
+any of its entries is open; the binding with the most recent open entry is the innermost.
 
 A binding is process-wide, or scoped to one session or client through a marker handler registered (inert)
-on that emitter; botocore copies a session's handlers into the clients it creates, so the marker reaches
-them too.
+on that emitter (:func:`mark`); botocore copies a session's handlers into the clients it creates, so the
+marker reaches them too, and those copies are remembered so that :func:`unmark` removes it from them.
+
+The decision for one event is :func:`intercept`, a plain function, so that another emitter (an async one)
+can reuse the whole model and only differ in how it awaits the emitter it wraps.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -31,9 +45,11 @@ import wrapt
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.hooks import HierarchicalEmitter
 
-_BEFORE_SEND = "before-send"
-_CHOOSE_SIGNER = "choose-signer"
 _SERVICE_INFIX = ".iot."
+_CLIENT_CREATED = "creating-serializer."
+_MARKER_EVENT = "boto-iotauth-local-scope."
+#: The request-context key holding the call's :class:`_Call`.
+_CONTEXT_KEY = "boto_iotauth_local.call"
 
 
 class Responder(Protocol):
@@ -49,32 +65,76 @@ class Responder(Protocol):
 
 @dataclass(frozen=True, eq=False)
 class Binding:
-    """One active responder and its reach: ``marker`` None means every emitter in the process."""
+    """One responder and its reach: ``marker`` None means every emitter in the process."""
 
     responder: Responder
     marker: str | None = None
 
 
-_lock = threading.Lock()
-_bindings: tuple[Binding, ...] = ()
+@dataclass(frozen=True, eq=False)
+class Entry:
+    """One open entry of a binding (a ``with`` block, a decorated call, a ``start()``)."""
+
+    binding: Binding
+
+
+#: Re-entrant: a bound call's context can be dropped (and its call ended) by the garbage collector at any
+#: allocation, including one made while this thread holds the lock.
+_lock = threading.RLock()
+_entries: tuple[Entry, ...] = ()
+_live_calls = 0
 _wrapper: Any = None
-
-#: The request-context key holding the binding that answered a call's choose-signer with UNSIGNED.
-_CONTEXT_KEY = "boto_iotauth_local.binding"
-#: id(request context) -> when it was told UNSIGNED, for calls not yet at their before-send.
-_in_flight: dict[int, float] = {}
-#: A call still not at before-send after this long died on the way (an error between the two events).
-_STALE_AFTER = 30.0
+#: marker -> client emitters that were created carrying it.
+_marked_copies: dict[str, weakref.WeakSet[Any]] = {}
+#: marker -> the emitters it was registered on by :func:`mark`.
+_marked: dict[str, list[Any]] = {}
 
 
-def _marker_handler(**_: Any) -> None:
-    """Registered on scoped emitters only so that the binding can recognise them; answers nothing."""
-    return None
+class _Call:
+    """A call bound to ``binding``, from its first intercepted event until botocore is done with it."""
+
+    __slots__ = ("__weakref__", "binding", "open")
+
+    def __init__(self, binding: Binding) -> None:
+        self.binding = binding
+        self.open = True
+
+    def end(self) -> None:
+        """The call is over; idempotent."""
+        if self.open:
+            self.open = False
+            _call_ended()
+
+    def __del__(self) -> None:
+        # A call that died on a path emitting neither after-call nor after-call-error (a parameter
+        # validation error, a failing before-call handler) ends when botocore drops its request context.
+        with contextlib.suppress(Exception):  # at interpreter shutdown there is nothing left to restore
+            self.end()
+
+
+def _open_call(binding: Binding) -> _Call:
+    global _live_calls
+    with _lock:
+        _live_calls += 1
+        # The binding may have been left by another thread since this call saw it: the call still began
+        # under it, so the wrapper must be (or be again) in place for its remaining events.
+        _install()
+    return _Call(binding)
+
+
+def _call_ended() -> None:
+    global _live_calls
+    with _lock:
+        _live_calls -= 1
+        idle = _idle_now()
+    if idle:
+        went_idle()
 
 
 def _binding_for(emitter: Any, operation: str) -> Binding | None:
-    bindings = _bindings
-    for binding in reversed(bindings):
+    entries = _entries
+    for entry in reversed(entries):
+        binding = entry.binding
         if binding.marker is not None and binding.marker not in getattr(emitter, "_unique_id_handlers", ()):
             continue
         if binding.responder.answers(operation):
@@ -82,106 +142,167 @@ def _binding_for(emitter: Any, operation: str) -> Binding | None:
     return None
 
 
+def _call_for(context: Any, emitter: Any, operation: str) -> Binding | None:
+    """The binding this call belongs to, binding it now if it has none yet and one reaches it."""
+    if isinstance(context, dict):
+        call = context.get(_CONTEXT_KEY)
+        if call is not None:
+            return call.binding  # type: ignore[no-any-return]
+        binding = _binding_for(emitter, operation)
+        if binding is not None:
+            context[_CONTEXT_KEY] = _open_call(binding)
+        return binding
+    # No request context (an old botocore build): only the bindings open now can answer.
+    return _binding_for(emitter, operation)
+
+
+def _end_call(context: Any) -> None:
+    if isinstance(context, dict):
+        call = context.pop(_CONTEXT_KEY, None)
+        if call is not None:
+            call.end()
+
+
+#: What :func:`intercept` returns when the event is not answered here: emit it as botocore would.
+PASS: Any = object()
+
+
+def intercept(emitter: Any, event_name: Any, kwargs: dict[str, Any]) -> Any:
+    """Answer one emitted event, or return :data:`PASS` to let the emitter's handlers run."""
+    if type(event_name) is not str:
+        return PASS
+    if _SERVICE_INFIX not in event_name:
+        if event_name.startswith(_CLIENT_CREATED) and _marked:
+            _remember_copy(emitter)
+        return PASS
+    kind, _, operation = event_name.partition(_SERVICE_INFIX)
+    if kind == "before-send":
+        request = kwargs.get("request")
+        binding = _call_for(getattr(request, "context", None), emitter, operation)
+        if binding is not None:
+            responder = binding.responder
+            return [(responder.respond, responder.respond(operation, request))]
+    elif kind == "choose-signer":
+        binding = _call_for(kwargs.get("context"), emitter, operation)
+        if binding is not None and not binding.responder.sign_requests:
+            return [(binding.responder.respond, botocore.UNSIGNED)]
+    elif kind == "provide-client-params":
+        _call_for(kwargs.get("context"), emitter, operation)  # the call begins: bind it
+    elif kind == "after-call" or kind == "after-call-error":
+        _end_call(kwargs.get("context"))
+    return PASS
+
+
 def _emit(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    if (_bindings or _in_flight) and args:
-        event_name = args[0]
-        if isinstance(event_name, str) and _SERVICE_INFIX in event_name:
-            kind, _, operation = event_name.partition(_SERVICE_INFIX)
-            if kind == _BEFORE_SEND:
-                request = args[1].get("request")
-                binding = _binding_for(instance, operation)
-                held = _release(getattr(request, "context", None), operation)
-                binding = binding or held
-                if binding is not None:
-                    responder = binding.responder
-                    return [(responder.respond, responder.respond(operation, request))]
-            elif kind == _CHOOSE_SIGNER:
-                binding = _binding_for(instance, operation)
-                if binding is not None and not binding.responder.sign_requests:
-                    _hold(args[1].get("context"), binding, operation)
-                    return [(binding.responder.respond, botocore.UNSIGNED)]
+    if len(args) >= 2:
+        answered = intercept(instance, args[0], args[1])
+        if answered is not PASS:
+            return answered
     return wrapped(*args, **kwargs)
 
 
-#: This thread's last call told UNSIGNED: (context, operation, when). botocore before 1.44 gives
-#: ``before-send`` a prepared request without the request context; a call's ``choose-signer`` and its
-#: ``before-send`` run on one thread, one after the other, so the thread finds the call's context.
-_thread = threading.local()
-
-
-def _hold(context: Any, binding: Binding, operation: str) -> None:
-    """Remember that this call will be sent unsigned, so that only ``binding`` may send it."""
-    if isinstance(context, dict):
-        context[_CONTEXT_KEY] = binding
-        now = time.monotonic()
-        _thread.held = (context, operation, now)
-        with _lock:
-            _in_flight[id(context)] = now
-
-
-def _release(context: Any, operation: str) -> Binding | None:
-    """The binding that told this call UNSIGNED, if any; the call is no longer in flight."""
-    last = getattr(_thread, "held", None)
-    _thread.held = None
-    if context is None and last is not None:  # older botocore: the context is not on the request
-        held_context, held_operation, since = last
-        if held_operation == operation and time.monotonic() - since <= _STALE_AFTER:
-            context = held_context
-    if not isinstance(context, dict) or _CONTEXT_KEY not in context:
-        return None
-    held: Binding = context.pop(_CONTEXT_KEY)
-    with _lock:
-        _in_flight.pop(id(context), None)
-        if not _bindings:
-            _uninstall_when_idle()
-    return held
-
-
 def _install() -> None:
+    """Put the wrapper in place if it is not. Hold _lock."""
     global _wrapper
     if _wrapper is None:
         _wrapper = wrapt.FunctionWrapper(HierarchicalEmitter.__dict__["_emit"], _emit)
         HierarchicalEmitter._emit = _wrapper
 
 
-def _uninstall_when_idle() -> None:
-    """Remove the wrapper unless a call told UNSIGNED is still on its way to before-send. Hold _lock."""
-    now = time.monotonic()
-    for key, since in list(_in_flight.items()):
-        if now - since > _STALE_AFTER:
-            del _in_flight[key]
-    if not _in_flight:
-        _uninstall()
-
-
-def _uninstall() -> None:
+def _idle_now() -> bool:
+    """Remove the wrapper when nothing is entered and no call is bound; whether it was. Hold _lock."""
     global _wrapper
-    if _wrapper is not None and HierarchicalEmitter.__dict__.get("_emit") is _wrapper:
+    if _entries or _live_calls or _wrapper is None:
+        return False
+    if HierarchicalEmitter.__dict__.get("_emit") is _wrapper:
         HierarchicalEmitter._emit = _wrapper.__wrapped__
-        _wrapper = None
-    # If something else wrapped _emit after us, our wrapper stays inside it, inert with no bindings.
+    # If something else wrapped _emit after us, our wrapper stays inside it, inert with nothing bound.
+    _wrapper = None
+    return True
 
 
-def marker_event(marker: str) -> tuple[str, Callable[..., None], str]:
-    """The (event, handler, unique_id) triple a scoped binding registers on its emitter."""
-    return f"boto-iotauth-local-scope.{marker}", _marker_handler, marker
+def went_idle() -> None:
+    """Interception has ended: no binding is entered, no call is bound, botocore is as before.
+
+    Called once each time that happens, outside the lock: the one place for releasing what only
+    intercepted calls need (caches of answered requests).
+    """
+    from .exchange import forget_requests
+
+    forget_requests()
 
 
-def bind(binding: Binding) -> None:
-    global _bindings
+def enter(binding: Binding) -> Entry:
+    """Open one entry of ``binding``: it is the innermost binding until a later entry is opened."""
+    global _entries
+    entry = Entry(binding)
     with _lock:
-        if binding not in _bindings:
-            _bindings = (*_bindings, binding)
+        _entries = (*_entries, entry)
         _install()
+    return entry
 
 
-def unbind(binding: Binding) -> None:
-    global _bindings
+def leave(entry: Entry) -> None:
+    """Close ``entry`` (once; leaving it again does nothing). Calls bound to its binding stay bound."""
+    global _entries
     with _lock:
-        _bindings = tuple(b for b in _bindings if b is not binding)
-        if not _bindings:
-            _uninstall_when_idle()
+        _entries = tuple(e for e in _entries if e is not entry)
+        idle = _idle_now()
+    if idle:
+        went_idle()
+
+
+def open_entries() -> tuple[Entry, ...]:
+    """Every open entry, innermost last."""
+    return _entries
 
 
 def active_bindings() -> tuple[Binding, ...]:
-    return _bindings
+    """The bindings with an open entry, innermost last, each once."""
+    return tuple(dict.fromkeys(entry.binding for entry in _entries))
+
+
+def calls_in_flight() -> int:
+    """How many calls are bound and not yet returned from botocore."""
+    return _live_calls
+
+
+def intercepting() -> bool:
+    """Whether the wrapper is installed."""
+    return _wrapper is not None
+
+
+# -- scoping -------------------------------------------------------------------------------------------
+
+
+def _marker_handler(**_: Any) -> None:
+    """Registered on scoped emitters only so that the binding can recognise them; answers nothing."""
+    return None
+
+
+def mark(emitter: Any, marker: str) -> None:
+    """Register ``marker`` (inert) on a session's or client's emitter, so that a scoped binding reaches it."""
+    with _lock:
+        emitter.register(_MARKER_EVENT + marker, _marker_handler, unique_id=marker)
+        _marked.setdefault(marker, []).append(emitter)
+        _marked_copies.setdefault(marker, weakref.WeakSet())
+
+
+def unmark(marker: str) -> None:
+    """Remove ``marker`` from every emitter it was registered on and every client emitter copied from one."""
+    with _lock:
+        emitters = _marked.pop(marker, [])
+        copies = list(_marked_copies.pop(marker, ()))
+    for emitter in [*emitters, *copies]:
+        emitter.unregister(_MARKER_EVENT + marker, unique_id=marker)
+
+
+def _remember_copy(emitter: Any) -> None:
+    """A client's emitter is being made (a copy of its session's): remember which markers it carries."""
+    handlers = getattr(emitter, "_unique_id_handlers", None)
+    if not handlers:
+        return
+    with _lock:
+        for marker, copies in _marked_copies.items():
+            if marker in handlers:
+                copies.add(emitter)

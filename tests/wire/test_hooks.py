@@ -49,17 +49,16 @@ def _decision(client: Any) -> str:
 
 @pytest.fixture
 def bound() -> Any:
-    made: list[hooks.Binding] = []
+    made: list[hooks.Entry] = []
 
-    def bind(responder: Any, marker: str | None = None) -> hooks.Binding:
-        binding = hooks.Binding(responder, marker)
-        hooks.bind(binding)
-        made.append(binding)
-        return binding
+    def bind(responder: Any, marker: str | None = None) -> hooks.Entry:
+        entry = hooks.enter(hooks.Binding(responder, marker))
+        made.append(entry)
+        return entry
 
     yield bind
-    for binding in made:
-        hooks.unbind(binding)
+    for entry in made:
+        hooks.leave(entry)
     assert HierarchicalEmitter.__dict__["_emit"] is ORIGINAL_EMIT
 
 
@@ -90,7 +89,7 @@ def test_innermost_binding_wins_and_leaving_restores_the_outer(bound: Any) -> No
     bound(Answering("ALLOWED"))
     inner = bound(Answering("EXPLICIT_DENY"))
     assert _decision(client) == "EXPLICIT_DENY"
-    hooks.unbind(inner)
+    hooks.leave(inner)
     assert _decision(client) == "ALLOWED"
 
 
@@ -98,20 +97,21 @@ def test_scoped_binding_reaches_only_its_client(bound: Any) -> None:
     mine = boto3.client("iot", region_name="us-east-1")
     other = boto3.client("iot", region_name="us-east-1")
     bound(Answering("ALLOWED"))
-    event, handler, unique_id = hooks.marker_event("scope-test")
-    mine.meta.events.register(event, handler, unique_id=unique_id)
+    hooks.mark(mine.meta.events, "scope-test")
     bound(Answering("IMPLICIT_DENY"), "scope-test")
     assert _decision(mine) == "IMPLICIT_DENY"
     assert _decision(other) == "ALLOWED"
+    hooks.unmark("scope-test")
+    assert _decision(mine) == "ALLOWED"
 
 
 def test_no_credentials_needed_unless_signing_is_asked_for(bound: Any) -> None:
     client = boto3.client("iot", region_name="us-east-1")
     responder = Answering()
-    binding = bound(responder)
+    entry = bound(responder)
     assert _decision(client) == "ALLOWED"
     assert "Authorization" not in responder.seen[-1].headers
-    hooks.unbind(binding)
+    hooks.leave(entry)
     bound(Answering(sign=True))
     with pytest.raises(NoCredentialsError):
         _decision(client)
@@ -149,9 +149,7 @@ def test_other_operations_and_services_are_untouched(bound: Any) -> None:
 
 
 def test_after_the_last_unbind_nothing_is_intercepted() -> None:
-    binding = hooks.Binding(Answering())
-    hooks.bind(binding)
-    hooks.unbind(binding)
+    hooks.leave(hooks.enter(hooks.Binding(Answering())))
     assert HierarchicalEmitter.__dict__["_emit"] is ORIGINAL_EMIT
     assert hooks.active_bindings() == ()
     client = boto3.client("iot", region_name="us-east-1")
@@ -161,10 +159,9 @@ def test_after_the_last_unbind_nothing_is_intercepted() -> None:
 
 def test_a_call_told_unsigned_is_answered_even_if_its_binding_stops_before_sending() -> None:
     responder = Answering()
-    binding = hooks.Binding(responder)
-    hooks.bind(binding)
+    entry = hooks.enter(hooks.Binding(responder))
     client = boto3.client("iot", region_name="us-east-1")
-    client.meta.events.register("before-sign.iot.TestAuthorization", lambda **_: hooks.unbind(binding))
+    client.meta.events.register("before-sign.iot.TestAuthorization", lambda **_: hooks.leave(entry))
     assert _decision(client) == "ALLOWED"
     assert len(responder.seen) == 1
     assert HierarchicalEmitter.__dict__["_emit"] is ORIGINAL_EMIT

@@ -310,3 +310,18 @@ def test_loaded(iot_auth):
 """
     )
     run(pytester, fake_loader=False).assert_outcomes(passed=1)
+
+
+def test_the_fixture_handle_entered_again_inside_a_test_stays_on(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        HELPERS
+        + """
+def test_with_inside(iot_world, iot_auth):
+    iot_world.create_policy(policyName="Open", policyDocument=OPEN)
+    with iot_auth:
+        assert decide("Open") == "ALLOWED"
+    assert iot_auth.active
+    assert decide("Open") == "ALLOWED"
+"""
+    )
+    run(pytester).assert_outcomes(passed=1)
