@@ -47,7 +47,11 @@ from botocore.hooks import HierarchicalEmitter
 
 _SERVICE_INFIX = ".iot."
 _CLIENT_CREATED = "creating-serializer."
-_MARKER_EVENT = "boto-iotauth-local-scope."
+#: The event the scope marker is registered under. botocore registers a handler of its own at exactly this
+#: node of every session's event tree, so registering ours adds no node: a client being made from the
+#: session in another thread copies that tree, and a node added meanwhile would break its copy
+#: ("dictionary changed size during iteration"). The marker handler is inert whenever it runs.
+_MARKER_EVENT = "before-parameter-build"
 #: The request-context key holding the call's :class:`_Call`.
 _CONTEXT_KEY = "boto_iotauth_local.call"
 
@@ -283,7 +287,7 @@ def _marker_handler(**_: Any) -> None:
 def mark(emitter: Any, marker: str) -> None:
     """Register ``marker`` (inert) on a session's or client's emitter, so that a scoped binding reaches it."""
     with _lock:
-        emitter.register(_MARKER_EVENT + marker, _marker_handler, unique_id=marker)
+        emitter.register(_MARKER_EVENT, _marker_handler, unique_id=marker)
         _marked.setdefault(marker, []).append(emitter)
         _marked_copies.setdefault(marker, weakref.WeakSet())
 
@@ -294,7 +298,7 @@ def unmark(marker: str) -> None:
         emitters = _marked.pop(marker, [])
         copies = list(_marked_copies.pop(marker, ()))
     for emitter in [*emitters, *copies]:
-        emitter.unregister(_MARKER_EVENT + marker, unique_id=marker)
+        emitter.unregister(_MARKER_EVENT, unique_id=marker)
 
 
 def _remember_copy(emitter: Any) -> None:

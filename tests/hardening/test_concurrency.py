@@ -19,6 +19,7 @@ import json
 import socket
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -232,7 +233,7 @@ def test_activations_switching_under_concurrent_calls(network_attempts: list[str
     for thread in callers:
         thread.join(HANG_GUARD_SECONDS)
     assert not any(t.is_alive() for t in callers + activators), "a thread did not finish (hang guard)"
-    assert not failures, failures
+    assert not failures, ["".join(traceback.format_exception(f)) for f in failures]
     assert len(intervals) == CYCLES * len(activators)
     assert calls
 
