@@ -5,13 +5,16 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
+import os
 import threading
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
+from ..errors import ResourceNotFoundException
 from ..services import MOTO_SERVICES, SERVICES, ServiceOptions
 from ..services.authorization import AuthResult
 from ..services.explain import explain_authorization
@@ -47,6 +50,11 @@ class Activation:
         if session is not None and client is not None:
             raise ValueError("give session= or client=, not both")
         self._worlds: dict[str, World] = {}
+        if isinstance(world, (str, bytes, os.PathLike)):
+            raise TypeError(
+                f"activate() takes World objects, not a path ({world!r}): load a world file with "
+                f"activate(World.from_file({world!r}))"
+            )
         worlds = [world] if isinstance(world, World) else list(world or ())
         for item in worlds:
             if not isinstance(item, World):
@@ -57,6 +65,9 @@ class Activation:
         self._default_account = worlds[0].account_id if worlds else World().account_id
         #: Given no world, the state is moto's while ``moto.mock_aws`` is active (moto-backed).
         self._world_given = bool(worlds)
+        #: Regions of the worlds given, for the hints in errors about regions no world serves.
+        self._given_regions = tuple(self._worlds)
+        self._warned_no_world = False
         self._session = session
         self._client = client
         self._require_credentials = require_credentials
@@ -93,7 +104,7 @@ class Activation:
             return self.world_for("us-east-1")
         with self._lock:
             if not self._worlds:
-                self._worlds["us-east-1"] = World(account_id=self._default_account, region="us-east-1")
+                self._worlds["us-east-1"] = self._empty_world("us-east-1")
             return next(iter(self._worlds.values()))
 
     def world_for(self, region: str) -> World:
@@ -108,7 +119,14 @@ class Activation:
         if found is not None:
             return found
         with self._lock:
-            return self._worlds.setdefault(region, World(account_id=self._default_account, region=region))
+            found = self._worlds.get(region)
+            if found is None:
+                found = self._worlds[region] = self._empty_world(region)
+            return found
+
+    def _empty_world(self, region: str) -> World:
+        # Any region a client may name: AWS has nothing in mars-1 or in another partition's region either.
+        return World(account_id=self._default_account, region=region, any_region=True)
 
     def explain(
         self,
@@ -189,7 +207,34 @@ class Activation:
         return exchange.response
 
     def _backend(self, operation: str, params: dict[str, Any], region: str) -> Mapping[str, Any]:
-        return SERVICES[operation](self.world_for(region), params, self._options)
+        world = self.world_for(region)
+        hint = self._empty_world_hint(world)
+        try:
+            return SERVICES[operation](world, params, self._options)
+        except ResourceNotFoundException as missing:
+            if hint is None:
+                raise
+            raise type(missing)(f"{missing.message} [boto_iotauth_local: {hint}]", **missing.fields) from None
+
+    def _empty_world_hint(self, world: World) -> str | None:
+        """Why the world answering is empty, when it is one made for want of a given one; None otherwise.
+
+        Given no world (and no moto), the first such call also warns, once per handle.
+        """
+        if world.region in self._given_regions or world.version != 0:
+            return None  # a given world, or one filled in through handle.world / handle.world_for()
+        if not self._world_given:
+            if not self._warned_no_world:
+                self._warned_no_world = True
+                warnings.warn(
+                    "activate() was given no world and moto.mock_aws is not active: calls are answered "
+                    "from empty worlds (pass activate(world), or start moto.mock_aws first)",
+                    UserWarning,
+                    stacklevel=2,
+                )
+            return "activate() was given no world and moto.mock_aws is not active, so the state is empty"
+        served = ", ".join(self._given_regions)
+        return f"no world given to activate() serves region {world.region!r}; the worlds given serve {served}"
 
     def _backend_for(
         self, request: AWSPreparedRequest
@@ -376,6 +421,11 @@ def _decorate(handle: Activation, func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+@overload
+def activate(world: F) -> F: ...
+
+
+@overload
 def activate(
     world: World | Iterable[World] | None = None,
     *,
@@ -383,7 +433,17 @@ def activate(
     client: Any = None,
     require_credentials: bool = False,
     reject_inactive_authorizers: bool = False,
-) -> Activation:
+) -> Activation: ...
+
+
+def activate(
+    world: Any = None,
+    *,
+    session: Any = None,
+    client: Any = None,
+    require_credentials: bool = False,
+    reject_inactive_authorizers: bool = False,
+) -> Any:
     """Make an activation handle (not yet started): use it with ``with``, as a decorator, or ``.start()``.
 
     ``world``: the IoT state to answer from (one World, or several for several regions).
@@ -392,7 +452,18 @@ def activate(
     with NoCredentialsError as it would against AWS.
     ``reject_inactive_authorizers``: TestInvokeAuthorizer on an INACTIVE authorizer is an
     InvalidRequestException instead of being answered.
+
+    Used bare as a decorator (``@activate``, like ``@responses.activate``), the function runs under a
+    handle of its own with no world: moto's state under ``moto.mock_aws``, else empty worlds.
     """
+    if callable(world) and not isinstance(world, (World, Iterable)):
+        bare = Activation(
+            session=session,
+            client=client,
+            require_credentials=require_credentials,
+            reject_inactive_authorizers=reject_inactive_authorizers,
+        )
+        return bare(world)
     return Activation(
         world,
         session=session,

@@ -199,45 +199,50 @@ def policy_set(
     now: datetime.datetime | None = None,
 ) -> PolicySet:
     """Resolve the principal, the thing and the policies that apply (A5, A6, A11)."""
-    who = classify_principal(world, principal)
-    pool = None
-    if cognito_identity_pool_id is not None:
-        if who.kind not in ("cognito", "none"):
-            raise InvalidRequestException(
-                "cognitoIdentityPoolId applies to a Cognito identity principal, or alone for an "
-                f"unauthenticated identity; the principal is a {who.kind}"
-            )
-        pool = world.cognito_pool(cognito_identity_pool_id)
-        if pool is None:
-            raise ResourceNotFoundException(f"The identity pool {cognito_identity_pool_id} does not exist")
-    thing = resolve_thing(world, who, client_id)
+    # One state of the world for every look below: a policy detached and deleted meanwhile must not
+    # surface as a missing policy the request never named.
+    with world.consistent():
+        who = classify_principal(world, principal)
+        pool = None
+        if cognito_identity_pool_id is not None:
+            if who.kind not in ("cognito", "none"):
+                raise InvalidRequestException(
+                    "cognitoIdentityPoolId applies to a Cognito identity principal, or alone for an "
+                    f"unauthenticated identity; the principal is a {who.kind}"
+                )
+            pool = world.cognito_pool(cognito_identity_pool_id)
+            if pool is None:
+                raise ResourceNotFoundException(
+                    f"The identity pool {cognito_identity_pool_id} does not exist"
+                )
+        thing = resolve_thing(world, who, client_id)
 
-    names: list[str] = []
-    gate: list[PolicyRef] | None = None
-    if who.kind == "thing-group" and who.name is not None:
-        names.extend(_group_policies(world, [who.name]))
-    elif who.value is not None:
-        names.extend(world.policies_for_target(who.value))
-        if thing is not None:
-            names.extend(_group_policies(world, world.groups_of_thing(thing)))
-    for name in policy_names_to_add:
-        if not world.has_policy(name):
-            raise ResourceNotFoundException(f"The policy {name} in policyNamesToAdd does not exist")
-        names.append(name)
-    skipped = set(policy_names_to_skip)
-    unique = list(dict.fromkeys(n for n in names if n not in skipped))
-    refs = _refs(world, unique)
+        names: list[str] = []
+        gate: list[PolicyRef] | None = None
+        if who.kind == "thing-group" and who.name is not None:
+            names.extend(_group_policies(world, [who.name]))
+        elif who.value is not None:
+            names.extend(world.policies_for_target(who.value))
+            if thing is not None:
+                names.extend(_group_policies(world, world.groups_of_thing(thing)))
+        for name in policy_names_to_add:
+            if not world.has_policy(name):
+                raise ResourceNotFoundException(f"The policy {name} in policyNamesToAdd does not exist")
+            names.append(name)
+        skipped = set(policy_names_to_skip)
+        unique = list(dict.fromkeys(n for n in names if n not in skipped))
+        refs = _refs(world, unique)
 
-    if pool is not None:
-        role = pool.authenticated_policies if who.kind == "cognito" else pool.unauthenticated_policies
-        role_refs = [PolicyRef(p.name, p.arn, p.policy) for p in role]
-        if who.kind == "cognito":
-            gate = role_refs
-        else:
-            refs = [r for r in role_refs if r.name not in skipped] + refs
+        if pool is not None:
+            role = pool.authenticated_policies if who.kind == "cognito" else pool.unauthenticated_policies
+            role_refs = [PolicyRef(p.name, p.arn, p.policy) for p in role]
+            if who.kind == "cognito":
+                gate = role_refs
+            else:
+                refs = [r for r in role_refs if r.name not in skipped] + refs
 
-    context = RequestContext(request_values(world, who, client_id, thing, now))
-    return PolicySet(who, thing, tuple(refs), tuple(gate) if gate is not None else None, context)
+        context = RequestContext(request_values(world, who, client_id, thing, now))
+        return PolicySet(who, thing, tuple(refs), tuple(gate) if gate is not None else None, context)
 
 
 _RANK = {"none": 0, "allow": 1, "deny": 2}
@@ -280,19 +285,20 @@ def reused_policy_set(
         tuple(policy_names_to_skip),
     )
     cacheable = type(world).version_tracks_state
-    if cacheable:
-        version = world.version
-        found = _policy_sets.get(world, {}).get(key)
-        if found is not None and found[0] == version:
-            return found[1]
-    resolved = policy_set(
-        world,
-        principal=principal,
-        cognito_identity_pool_id=cognito_identity_pool_id,
-        client_id=client_id,
-        policy_names_to_add=policy_names_to_add,
-        policy_names_to_skip=policy_names_to_skip,
-    )
+    with world.consistent():  # the version read is the version of the state the set is resolved from
+        if cacheable:
+            version = world.version
+            found = _policy_sets.get(world, {}).get(key)
+            if found is not None and found[0] == version:
+                return found[1]
+        resolved = policy_set(
+            world,
+            principal=principal,
+            cognito_identity_pool_id=cognito_identity_pool_id,
+            client_id=client_id,
+            policy_names_to_add=policy_names_to_add,
+            policy_names_to_skip=policy_names_to_skip,
+        )
     if cacheable and not _reads_clock(resolved):
         with _cache_lock:
             entries = _policy_sets.setdefault(world, {})

@@ -8,16 +8,18 @@ them is one function so that the world and the services agree on it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
 
 ACCOUNT_ID_RE = re.compile(r"\d{12}")
-REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
 #: Cognito identity ids look like ``us-east-1:11a86fa8-fc2c-46da-a38b-e46762e447ed``.
 COGNITO_ID_RE = re.compile(
     r"[a-z]{2}(-[a-z]+)+-\d{1,2}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 )
+#: A region name botocore accepts for a client (``botocore.utils.validate_region_name``): a host label.
+_HOST_LABEL_RE = re.compile(r"(?![0-9]+$)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)")
 _CERT_ARN_RE = re.compile(r"arn:(aws[a-zA-Z-]*):iot:([a-z0-9-]+):(\d{12}):cert/(.+)")
 _GROUP_ARN_RE = re.compile(r"arn:(aws[a-zA-Z-]*):iot:([a-z0-9-]+):(\d{12}):thinggroup/(.+)")
 _THING_ARN_RE = re.compile(r"arn:(aws[a-zA-Z-]*):iot:([a-z0-9-]+):(\d{12}):thing/(.+)")
@@ -25,21 +27,52 @@ _THING_ARN_RE = re.compile(r"arn:(aws[a-zA-Z-]*):iot:([a-z0-9-]+):(\d{12}):thing
 PrincipalKind = Literal["certificate", "thinggroup", "cognito"]
 
 
+@functools.lru_cache(maxsize=1)
+def _partitions() -> tuple[tuple[str, frozenset[str], re.Pattern[str]], ...]:
+    """botocore's partition data (``data/partitions.json``): (id, listed regions, region pattern)."""
+    from botocore.loaders import create_loader
+
+    data = create_loader().load_data("partitions")
+    return tuple(
+        (p["id"], frozenset(p.get("regions", ())), re.compile(p["regionRegex"])) for p in data["partitions"]
+    )
+
+
+def _partition_of(region: str) -> str | None:
+    # As botocore's endpoint rules match a region (endpoint_provider.RuleSetStandardLibrary.aws_partition):
+    # the first partition listing the region or whose pattern it matches.
+    for partition, regions, pattern in _partitions():
+        if region in regions or pattern.match(region):
+            return partition
+    return None
+
+
+@functools.lru_cache(maxsize=256)
 def partition_for_region(region: str) -> str:
-    """The ARN partition of a region: ``aws-cn`` for China, ``aws-us-gov`` for GovCloud, else ``aws``."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+    """The ARN partition of a region, from botocore's partition data (``us-iso-east-1`` is ``aws-iso``,
+    ``eusc-de-east-1`` is ``aws-eusc``); ``aws``, botocore's default, for a region no partition knows."""
+    return _partition_of(region) or "aws"
 
 
-def validate_account_and_region(account_id: str, region: str) -> None:
-    """Refuse an account id that is not 12 digits or a region that is not shaped like ``us-east-1``."""
+def known_region(region: str) -> bool:
+    """Whether a partition of botocore's lists ``region`` or matches it (``us-east-1``, not ``useast1``)."""
+    return isinstance(region, str) and _partition_of(region) is not None
+
+
+def validate_account_and_region(account_id: str, region: str, *, any_region: bool = False) -> None:
+    """Refuse an account id that is not 12 digits, or a region no AWS partition has (a typo, most likely).
+
+    ``any_region``: accept any region name a botocore client accepts (``mars-1``, ``local``), for the
+    empty world made for such a client.
+    """
     if not isinstance(account_id, str) or not ACCOUNT_ID_RE.fullmatch(account_id):
         raise ValueError(f"account_id must be exactly 12 digits, not {account_id!r}")
-    if not isinstance(region, str) or not REGION_RE.fullmatch(region):
-        raise ValueError(f"region must look like 'us-east-1', not {region!r}")
+    if not isinstance(region, str) or not _HOST_LABEL_RE.fullmatch(region):
+        raise ValueError(f"region must be a region name like 'us-east-1', not {region!r}")
+    if not any_region and not known_region(region):
+        raise ValueError(
+            f"region must be one an AWS partition has, like 'us-east-1' or 'eu-central-1', not {region!r}"
+        )
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ under the lock.
 from __future__ import annotations
 
 import threading
+from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, ClassVar
 
@@ -54,6 +55,10 @@ class _WriteLock:
         self._depth += 1
         return self
 
+    def reading(self) -> AbstractContextManager[bool]:
+        """Held by a reader that takes several looks which must agree: writers wait; no version counted."""
+        return self._lock
+
     def __exit__(self, *exc: object) -> None:
         self._depth -= 1
         if self._depth == 0:
@@ -73,8 +78,12 @@ class WorldBase:
     #: can key caches. A world that reads live state kept elsewhere sets it False.
     version_tracks_state: ClassVar[bool] = True
 
-    def __init__(self, account_id: str = "123456789012", region: str = "us-east-1") -> None:
-        validate_account_and_region(account_id, region)
+    def __init__(
+        self, account_id: str = "123456789012", region: str = "us-east-1", *, any_region: bool = False
+    ) -> None:
+        """``any_region``: accept any region name a botocore client accepts (``mars-1``, ``local``), not
+        only the regions of AWS partitions; for a world standing in for a region AWS does not have."""
+        validate_account_and_region(account_id, region, any_region=any_region)
         self.account_id = account_id
         self.region = region
         self.partition = partition_for_region(region)
@@ -115,6 +124,11 @@ class WorldBase:
     def version(self) -> int:
         """A number that changes whenever a writer has run: what caches of derived answers key on."""
         return self._lock.version
+
+    def consistent(self) -> AbstractContextManager[bool]:
+        """Hold writers off while several reads must see one state of the world (a request's policy
+        names, then their documents); readers that take one look need no lock."""
+        return self._lock.reading()
 
     def serves(self, account_id: str, region: str) -> bool:
         """Whether calls made for ``account_id`` in ``region`` are answered from this world."""

@@ -69,7 +69,8 @@ class World(
 ):
     """The embedded IoT account state: ``World(account_id="123456789012", region="us-east-1")``.
 
-    The partition follows the region (``cn-*`` is ``aws-cn``, ``us-gov-*`` is ``aws-us-gov``). All
+    The partition follows the region, from botocore's partition data (``cn-*`` is ``aws-cn``,
+    ``us-gov-*`` is ``aws-us-gov``, ``us-iso-*`` is ``aws-iso``, ``eusc-*`` is ``aws-eusc``, ...). All
     writers are safe to call from several threads at once.
     """
 

@@ -347,6 +347,12 @@ def _duplicate_certificate(env: Env) -> Any:
     return env.world.register_certificate_without_ca(certificatePem=pem)
 
 
+def _client_in(region: str) -> Any:
+    return boto3.client(
+        "iot", region_name=region, config=Config(retries={"mode": "standard", "max_attempts": 1})
+    )
+
+
 def _wrapped(signature: str) -> str:
     return "\n".join(signature[i : i + 64] for i in range(0, len(signature), 64))
 
@@ -773,6 +779,33 @@ CASES: list[Case] = [
         "tokenSignature `AAAA` (Base64, not a signature)",
         wire(INVALID, 400, "could not be verified"),
         lambda e: e.iot.test_invoke_authorizer(authorizerName="Signed", token="t", tokenSignature="AAAA"),
+    ),
+    # -- regions and worlds --------------------------------------------------------------------------------
+    Case(
+        "region-no-world-serves",
+        "a client in `mars-1` (a region no partition has) names policy `Good` of the `us-east-1` world",
+        wire(NOT_FOUND, 404, "the worlds given serve us-east-1"),
+        lambda e: _client_in("mars-1").test_authorization(authInfos=[INFO], policyNamesToAdd=["Good"]),
+    ),
+    Case(
+        "region-other-partition",
+        "a client in `eusc-de-east-1` (partition aws-eusc) names policy `Good` of the `us-east-1` world",
+        wire(NOT_FOUND, 404, "no world given to activate() serves region 'eusc-de-east-1'"),
+        lambda e: _client_in("eusc-de-east-1").test_authorization(
+            authInfos=[INFO], policyNamesToAdd=["Good"]
+        ),
+    ),
+    Case(
+        "world-region-unknown",
+        '`World(region="mars-1")`',
+        python("ValueError", "region must be one an AWS partition has"),
+        lambda e: World(region="mars-1"),
+    ),
+    Case(
+        "activate-a-path",
+        '`activate("world.yaml")`',
+        python("TypeError", "activate(World.from_file('world.yaml'))"),
+        lambda e: activate("world.yaml"),
     ),
     # -- world files ---------------------------------------------------------------------------------------
     Case(

@@ -101,7 +101,7 @@ class MotoWorld(World):
     version_tracks_state = False
 
     def __init__(self, account_id: str, region: str, backend: Any) -> None:
-        super().__init__(account_id=account_id, region=region)
+        super().__init__(account_id=account_id, region=region, any_region=True)  # moto serves any region
         self._backend = backend
 
     # ------------------------------------------------------------------------------------- policies
