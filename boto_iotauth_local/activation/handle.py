@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import inspect
@@ -226,12 +227,15 @@ class Activation:
         if not self._world_given:
             if not self._warned_no_world:
                 self._warned_no_world = True
-                warnings.warn(
-                    "activate() was given no world and moto.mock_aws is not active: calls are answered "
-                    "from empty worlds (pass activate(world), or start moto.mock_aws first)",
-                    UserWarning,
-                    stacklevel=2,
-                )
+                # Raised inside botocore's call, a warning turned into an error (-W error) would become a
+                # retried 500: the error messages below carry the same news.
+                with contextlib.suppress(Warning):
+                    warnings.warn(
+                        "activate() was given no world and moto.mock_aws is not active: calls are answered "
+                        "from empty worlds (pass activate(world), or start moto.mock_aws first)",
+                        UserWarning,
+                        stacklevel=2,
+                    )
             return "activate() was given no world and moto.mock_aws is not active, so the state is empty"
         served = ", ".join(self._given_regions)
         return f"no world given to activate() serves region {world.region!r}; the worlds given serve {served}"

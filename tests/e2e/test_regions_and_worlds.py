@@ -181,3 +181,11 @@ def test_a_policy_detached_and_deleted_while_a_call_reads_the_world() -> None:
         after = client.test_authorization(principal=certificate, authInfos=CONNECT)
     assert [p["policyName"] for p in after["authResults"][0]["allowed"]["policies"]] == ["Open"]
     assert not world.has_policy("Temp")
+
+
+def test_the_no_world_warning_as_an_error_does_not_break_the_call() -> None:
+    client = client_in("us-east-1")
+    with warnings.catch_warnings(), activate():
+        warnings.simplefilter("error")
+        response = client.test_authorization(authInfos=CONNECT)
+    assert response["authResults"][0]["authDecision"] == "IMPLICIT_DENY"
