@@ -216,12 +216,13 @@ def _install() -> None:
 def _idle_now() -> bool:
     """Remove the wrapper when nothing is entered and no call is bound; whether it was. Hold _lock."""
     global _wrapper
-    if _entries or _live_calls or _wrapper is None:
+    wrapper = _wrapper
+    if _entries or _live_calls or wrapper is None:
         return False
-    if HierarchicalEmitter.__dict__.get("_emit") is _wrapper:
-        HierarchicalEmitter._emit = _wrapper.__wrapped__
+    _wrapper = None  # first: a call ended by the collector during what follows finds nothing to undo
+    if HierarchicalEmitter.__dict__.get("_emit") is wrapper:
+        HierarchicalEmitter._emit = wrapper.__wrapped__
     # If something else wrapped _emit after us, our wrapper stays inside it, inert with nothing bound.
-    _wrapper = None
     return True
 
 
