@@ -166,3 +166,26 @@ def test_a_call_told_unsigned_is_answered_even_if_its_binding_stops_before_sendi
     assert len(responder.seen) == 1
     assert HierarchicalEmitter.__dict__["_emit"] is ORIGINAL_EMIT
     assert hooks.active_bindings() == ()
+
+
+def test_went_idle_runs_once_when_the_last_entry_and_the_last_bound_call_are_gone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    idle: list[tuple[int, int]] = []
+    monkeypatch.setattr(
+        hooks, "went_idle", lambda: idle.append((len(hooks.open_entries()), hooks.calls_in_flight()))
+    )
+    responder = Answering()
+    entry = hooks.enter(hooks.Binding(responder))
+    client = boto3.client("iot", region_name="us-east-1")
+    seen_at_leave: list[int] = []
+
+    def leave_mid_call(**_: Any) -> None:
+        hooks.leave(entry)
+        seen_at_leave.append(len(idle))
+
+    client.meta.events.register("before-sign.iot.TestAuthorization", leave_mid_call)
+    assert _decision(client) == "ALLOWED"
+    assert seen_at_leave == [0]  # the call was still bound when its entry closed
+    assert idle == [(0, 0)]  # once, when the call returned
+    assert HierarchicalEmitter.__dict__["_emit"] is ORIGINAL_EMIT
