@@ -150,13 +150,19 @@ def _call_for(context: Any, emitter: Any, operation: str) -> Binding | None:
     """The binding this call belongs to, binding it now if it has none yet and one reaches it."""
     if isinstance(context, dict):
         call = context.get(_CONTEXT_KEY)
-        if call is not None:
-            return call.binding  # type: ignore[no-any-return]
-        binding = _binding_for(emitter, operation)
-        if binding is not None:
-            context[_CONTEXT_KEY] = _open_call(binding)
-        return binding
-    # No request context (an old botocore build): only the bindings open now can answer.
+        if call is None:
+            binding = _binding_for(emitter, operation)
+            if binding is None:
+                return None
+            call = context[_CONTEXT_KEY] = _open_call(binding)
+        _thread.current = (weakref.ref(call), operation)
+        return call.binding
+    # No request context: botocore before 1.44 gives before-send none. A call's events run on one thread,
+    # one after the other, so the call under way on this thread is the one its earlier events bound.
+    ref, current_operation = getattr(_thread, "current", (None, None))
+    current = ref() if ref is not None and current_operation == operation else None
+    if current is not None and current.open:
+        return current.binding  # type: ignore[no-any-return]
     return _binding_for(emitter, operation)
 
 
@@ -165,6 +171,11 @@ def _end_call(context: Any) -> None:
         call = context.pop(_CONTEXT_KEY, None)
         if call is not None:
             call.end()
+
+
+#: This thread's call under way: (weak reference to its _Call, operation); weak, so that a call that dies
+#: without after-call still ends when botocore drops its context.
+_thread = threading.local()
 
 
 #: What :func:`intercept` returns when the event is not answered here: emit it as botocore would.

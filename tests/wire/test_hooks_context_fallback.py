@@ -1,7 +1,7 @@
-"""botocore before 1.44 gives before-send no request context: the thread's last UNSIGNED call is found.
+"""botocore before 1.44 gives before-send no request context: the call under way on the thread is found.
 
 The floors session (noxfile.py) runs the end-to-end activation tests on botocore 1.34 itself; this pins
-the fallback on any botocore.
+the fallback on any botocore, through ``hooks.intercept`` with a request that carries no context.
 """
 
 from __future__ import annotations
@@ -14,29 +14,47 @@ from boto_iotauth_local.wire import hooks
 class _Responder:
     sign_requests = False
 
+    def __init__(self) -> None:
+        self.answered: list[str] = []
+
     def answers(self, operation: str) -> bool:
         return True
 
     def respond(self, operation: str, request: Any) -> Any:
-        raise AssertionError("not called here")
+        self.answered.append(operation)
+        return "answer"
 
 
-def test_before_send_without_a_context_finds_the_call_told_unsigned() -> None:
-    binding = hooks.Binding(_Responder())
+class _NoContext:
+    """A prepared request as botocore before 1.44 builds it: no ``context`` attribute."""
+
+
+def test_before_send_without_a_context_finds_the_call_under_way_even_after_a_stop() -> None:
+    responder = _Responder()
+    entry = hooks.enter(hooks.Binding(responder))
     context: dict[str, Any] = {}
-    hooks._hold(context, binding, "TestAuthorization")
-    assert id(context) in hooks._in_flight
-    assert hooks._release(None, "TestAuthorization") is binding
-    assert id(context) not in hooks._in_flight and hooks._CONTEXT_KEY not in context
-    assert hooks._release(None, "TestAuthorization") is None  # consumed once
+    emitter = object()
+    hooks.intercept(emitter, "provide-client-params.iot.TestAuthorization", {"context": context})
+    hooks.intercept(emitter, "choose-signer.iot.TestAuthorization", {"context": context})
+    hooks.leave(entry)  # stopped while the call is under way
+    assert hooks.calls_in_flight() == 1
+    answered = hooks.intercept(emitter, "before-send.iot.TestAuthorization", {"request": _NoContext()})
+    assert answered is not hooks.PASS and responder.answered == ["TestAuthorization"]
+    hooks.intercept(emitter, "after-call.iot.TestAuthorization", {"context": context})
+    assert hooks.calls_in_flight() == 0 and not hooks.intercepting()
 
 
 def test_another_operation_does_not_take_it() -> None:
-    binding = hooks.Binding(_Responder())
+    responder = _Responder()
+    entry = hooks.enter(hooks.Binding(responder))
     context: dict[str, Any] = {}
-    hooks._hold(context, binding, "TestAuthorization")
+    emitter = object()
     try:
-        assert hooks._release(None, "TestInvokeAuthorizer") is None
+        hooks.intercept(emitter, "choose-signer.iot.TestAuthorization", {"context": context})
+        hooks.leave(entry)
+        request = {"request": _NoContext()}
+        assert hooks.intercept(emitter, "before-send.iot.TestInvokeAuthorizer", request) is hooks.PASS
     finally:
-        assert hooks._release(context, "TestAuthorization") is binding
-    assert id(context) not in hooks._in_flight
+        hooks.leave(entry)
+        hooks.intercept(emitter, "after-call.iot.TestAuthorization", {"context": context})
+    assert hooks.calls_in_flight() == 0 and not hooks.intercepting()
