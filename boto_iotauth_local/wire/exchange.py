@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from botocore.awsrequest import AWSResponse
 
 from ..errors import InternalFailureException, ServiceError
+from ..world.arns import dns_suffixes
 from .decode import decode_request
 from .encode import encode_error, encode_result
 from .model import operation_model
@@ -29,7 +30,8 @@ logger = logging.getLogger(__name__)
 #: ``backend(operation_name, params, region) -> output members``; raises ServiceError.
 Backend = Callable[[str, dict[str, Any], str], Mapping[str, Any]]
 
-_HOST_REGION = re.compile(r"^iot\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$")
+#: ``iot.<region>.<a partition's DNS suffix>``: amazonaws.com, amazonaws.com.cn, c2s.ic.gov, amazonaws.eu...
+_HOST_REGION = re.compile(r"^iot\.([a-z0-9-]+)\.([a-z0-9.-]+)$")
 #: The region of a SigV4 credential scope: ``Credential=AKID/20240101/us-east-1/iot/aws4_request``.
 _SCOPE_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 
@@ -70,7 +72,7 @@ def request_region(request: WireRequest, default: str = "us-east-1") -> str:
     if region:
         return str(region)
     match = _HOST_REGION.match(urlsplit(request.url).hostname or "")
-    if match:
+    if match and match.group(2) in dns_suffixes():
         return match.group(1)
     return signed_region(request) or default
 

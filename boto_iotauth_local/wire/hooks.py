@@ -190,6 +190,8 @@ def intercept(emitter: Any, event_name: Any, kwargs: dict[str, Any]) -> Any:
         if event_name.startswith(_CLIENT_CREATED) and _marked:
             _remember_copy(emitter)
         return PASS
+    if _marked:  # botocore before 1.36 emits nothing on a new client's emitter: remember it on its calls
+        _remember_copy(emitter)
     kind, _, operation = event_name.partition(_SERVICE_INFIX)
     if kind == "before-send":
         request = kwargs.get("request")

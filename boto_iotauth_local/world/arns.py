@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 ACCOUNT_ID_RE = re.compile(r"\d{12}")
 #: Cognito identity ids look like ``us-east-1:11a86fa8-fc2c-46da-a38b-e46762e447ed``.
@@ -28,14 +28,29 @@ PrincipalKind = Literal["certificate", "thinggroup", "cognito"]
 
 
 @functools.lru_cache(maxsize=1)
-def _partitions() -> tuple[tuple[str, frozenset[str], re.Pattern[str]], ...]:
-    """botocore's partition data (``data/partitions.json``): (id, listed regions, region pattern)."""
+def _partition_data() -> Any:
     from botocore.loaders import create_loader
 
-    data = create_loader().load_data("partitions")
+    return create_loader().load_data("partitions")
+
+
+@functools.lru_cache(maxsize=1)
+def _partitions() -> tuple[tuple[str, frozenset[str], re.Pattern[str]], ...]:
+    """botocore's partition data (``data/partitions.json``): (id, listed regions, region pattern)."""
     return tuple(
-        (p["id"], frozenset(p.get("regions", ())), re.compile(p["regionRegex"])) for p in data["partitions"]
+        (p["id"], frozenset(p.get("regions", ())), re.compile(p["regionRegex"]))
+        for p in _partition_data()["partitions"]
     )
+
+
+@functools.lru_cache(maxsize=1)
+def dns_suffixes() -> frozenset[str]:
+    """The DNS suffixes of every partition's endpoints (``amazonaws.com``, ``c2s.ic.gov``, ...)."""
+    suffixes = {"amazonaws.com", "amazonaws.com.cn"}
+    for partition in _partition_data()["partitions"]:
+        outputs = partition.get("outputs", {})
+        suffixes.update(s for s in (outputs.get("dnsSuffix"), outputs.get("dualStackDnsSuffix")) if s)
+    return frozenset(suffixes)
 
 
 def _partition_of(region: str) -> str | None:

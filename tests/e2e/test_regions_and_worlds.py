@@ -49,11 +49,22 @@ def open_world(region: str = "us-east-1") -> World:
     ],
 )
 def test_partitions_come_from_botocores_data(region: str, partition: str) -> None:
+    needs_partition(partition)
     assert partition_for_region(region) == partition
+
+
+def needs_partition(partition: str) -> None:
+    """Older botocore releases (the dependency floor) lack the newest partitions in their data."""
+    from botocore.loaders import create_loader
+
+    known = {p["id"] for p in create_loader().load_data("partitions")["partitions"]}
+    if partition not in known:
+        pytest.skip(f"this botocore's partition data has no {partition} partition")
 
 
 @pytest.mark.parametrize("region", ["us-iso-east-1", "eusc-de-east-1", "cn-north-1"])
 def test_worlds_in_every_partition_answer_with_their_partitions_arns(region: str) -> None:
+    needs_partition({"us-iso-east-1": "aws-iso", "eusc-de-east-1": "aws-eusc"}.get(region, "aws-cn"))
     world = open_world(region)
     with activate(world):
         result = client_in(region).test_authorization(authInfos=CONNECT, policyNamesToAdd=["Open"])
