@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..sources.worldfile import WorldFileError
 from ..sources.worldfile.schema import Field, parse
@@ -21,9 +22,11 @@ from ..world import World
 from . import authorization
 from .model import KINDS, Check, Expectation, ExpectationsError, Outcome
 
-TOP_LEVEL_KEYS = ("world", "expectations")
+TOP_LEVEL_KEYS = ("world", "parameters", "region", "account_id", "expectations")
 SUFFIXES = {".yaml": False, ".yml": False, ".json": True}  # suffix -> JSON syntax
 DEFAULT_KIND = authorization.KIND
+#: What ``World.from_file`` reads: a path, or several combined in order.
+WorldPaths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 
 
 @contextmanager
@@ -55,35 +58,49 @@ class Report:
 
 @dataclass(frozen=True)
 class ExpectationsFile:
-    """A parsed expectations file: its world (``world:``, relative to the file) and its entries."""
+    """A parsed expectations file: its world (``world:``, relative to the file, with the template
+    ``parameters``, ``region`` and ``account_id`` to read it with) and its entries."""
 
     path: Path
-    world_path: Path | None
+    #: The world's files, in order (a template, then a world file, say); empty when the file names none.
+    world_paths: tuple[Path, ...]
     expectations: tuple[Expectation, ...]
-    _world_field: Field | None = None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    region: str | None = None
+    account_id: str | None = None
+    _world_fields: tuple[Field, ...] = ()
 
-    def load_world(self, world: str | os.PathLike[str] | None = None) -> World:
-        """``world`` (a path, as ``--world`` gives it) if given, else the file's ``world:``.
+    def load_world(
+        self,
+        world: WorldPaths | None = None,
+        *,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> World:
+        """The world to check: ``world`` (paths, as ``--world`` gives them) if given, else the file's own.
 
-        A world file's own errors stay WorldFileError (they are about that file).
+        ``parameters`` are added to the file's, a key given here winning. A world's own errors stay
+        WorldFileError (they are about that file).
         """
+        given = {**self.parameters, **(parameters or {})}
+        options: dict[str, Any] = {"parameters": given, "region": self.region, "account_id": self.account_id}
         if world is not None:
-            return World.from_file(world)
-        if self.world_path is None or self._world_field is None:
+            return World.from_file(world, **options)
+        if not self.world_paths:
             raise ExpectationsError(
                 self.path, None, None, "no world: add a top-level 'world: path/to/world.yaml', or give one"
             )
-        if not self.world_path.is_file():
-            with _located():
-                raise self._world_field.error(f"no such file: {self.world_path}")
-        return World.from_file(self.world_path)
+        for path, where in zip(self.world_paths, self._world_fields, strict=True):
+            if not path.exists():
+                with _located():
+                    raise where.error(f"no such file: {path}")
+        return World.from_file(list(self.world_paths), **options)
 
     def bind(self, world: World) -> list[tuple[Expectation, Check]]:
         """Every expectation resolved in ``world``; the first name it lacks is an ExpectationsError."""
         with _located():
             return [(expectation, expectation.bind(world)) for expectation in self.expectations]
 
-    def check(self, world: World | str | os.PathLike[str] | None = None) -> Report:
+    def check(self, world: World | WorldPaths | None = None) -> Report:
         """Bind every expectation (all or none), then run each: the outcomes in file order."""
         target = world if isinstance(world, World) else self.load_world(world)
         return Report(self.path, tuple(_timed(check) for _, check in self.bind(target)))
@@ -119,13 +136,23 @@ def load_expectations(path: str | os.PathLike[str]) -> ExpectationsFile:
 
 def _read(root: Field, source: Path) -> ExpectationsFile:
     sections = root.mapping(TOP_LEVEL_KEYS, required=("expectations",))
-    world_path: Path | None = None
-    world_field = sections.get("world")
-    if world_field is not None:
-        text = world_field.text()
+    world_fields: list[Field] = []
+    if "world" in sections:
+        where = sections["world"]
+        world_fields = [where] if where.is_string() else where.items()
+        if not world_fields:
+            raise where.error("expected a path, or a non-empty list of paths")
+    world_paths = []
+    for where in world_fields:
+        text = where.text()
         if not text:
-            raise world_field.error("expected a file path, got an empty string")
-        world_path = (source.resolve().parent / Path(text).expanduser()).resolve()
+            raise where.error("expected a file path, got an empty string")
+        world_paths.append((source.resolve().parent / Path(text).expanduser()).resolve())
+    parameters: dict[str, Any] = {}
+    for key, value in sections["parameters"].entries() if "parameters" in sections else []:
+        parameters[key] = value.value()
+    region = sections["region"].text() if "region" in sections else None
+    account_id = sections["account_id"].text() if "account_id" in sections else None
     entries = sections["expectations"].items()
     if not entries:
         raise sections["expectations"].error("expected at least one expectation")
@@ -140,7 +167,9 @@ def _read(root: Field, source: Path) -> ExpectationsFile:
             )
         names[expectation.name] = expectation.line
         expectations.append(expectation)
-    return ExpectationsFile(source, world_path, tuple(expectations), world_field)
+    return ExpectationsFile(
+        source, tuple(world_paths), tuple(expectations), parameters, region, account_id, tuple(world_fields)
+    )
 
 
 def _entry(entry: Field) -> Expectation:

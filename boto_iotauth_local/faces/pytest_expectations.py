@@ -57,7 +57,7 @@ class ExpectationsFileCollector(pytest.File):
             parsed = load_expectations(self.path)
             default: str = self.config.getini(WORLD_INI)
             world = None
-            if parsed.world_path is None and default:
+            if not parsed.world_paths and default:
                 world = os.path.join(str(self.config.rootpath), default)
             bound = parsed.bind(parsed.load_world(world))
         except (ExpectationsError, WorldFileError) as exc:

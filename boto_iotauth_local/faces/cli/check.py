@@ -39,15 +39,16 @@ def register(commands: Any) -> None:
         "--world",
         action="append",
         metavar="FILE",
-        help="world to check against: a world file, a CloudFormation/SAM template, a cdk.out or terraform "
-        "show -json output; repeat to combine (default: each file's own 'world:', relative to that file)",
+        help="world to check against instead of each file's own 'world:': a world file, a CloudFormation/SAM "
+        "template, a cdk.out folder or terraform show -json output; repeat to combine",
     )
     parser.add_argument(
         "--parameter",
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="template parameter, or stand-in for a value unknown offline; repeatable",
+        help="template parameter, or stand-in for a value unknown offline, added to each file's "
+        "'parameters:' (this one wins); repeatable",
     )
     parser.add_argument("--junit-xml", metavar="PATH", help="also write the results as JUnit XML, for CI")
     parser.set_defaults(run=check_command)
@@ -55,14 +56,11 @@ def register(commands: Any) -> None:
 
 def check_command(ctx: Context, args: argparse.Namespace) -> ExitCode:
     reports: list[Report] = []
-    world = inputs.load_world(args.world, args.parameter) if args.world else None
+    parameters = inputs.parameters(args.parameter)
     try:
         for name in args.files:
-            expectations = load_expectations(name)
-            own = world
-            if own is None and args.parameter and expectations.world_path is not None:
-                own = inputs.load_world([str(expectations.world_path)], args.parameter)
-            reports.append(expectations.check(own))
+            parsed = load_expectations(name)
+            reports.append(parsed.check(parsed.load_world(args.world, parameters=parameters)))
     except (ExpectationsError, WorldFileError) as exc:
         raise InputError(str(exc)) from None
     if args.junit_xml:
