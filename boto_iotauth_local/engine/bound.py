@@ -27,6 +27,8 @@ Test = Callable[[str], bool]
 #: ``(applies to every resource, test for the rest or None when it applies to none)``.
 GroupTest = tuple[bool, Test | None]
 Entry = tuple[bool, Test | None, bool, Test | None, PolicyResult, PolicyResult, PolicyResult]
+#: Estimated bytes of one policy's entry: the tuple, up to two tests with their closures and pattern sets.
+_ENTRY_BYTES = 1000
 
 
 class _Union:
@@ -143,7 +145,7 @@ def bind_group(statements: Iterable[Statement], context: RequestContext) -> Grou
 class BoundSet:
     """A policy set and one action bound to one request context (see the module docstring)."""
 
-    __slots__ = ("action", "entries", "missing", "variables")
+    __slots__ = ("action", "entries", "missing", "size", "variables")
 
     def __init__(self, policies: Sequence[tuple[str, Policy]], action: str, context: RequestContext) -> None:
         action_lower = action.lower()
@@ -165,6 +167,8 @@ class BoundSet:
         self.entries = tuple(entries)
         self.missing = tuple(missing.values())
         self.variables = MappingProxyType(variables)
+        #: Estimated bytes it keeps alive (its tests, results and report), for the caches that hold it.
+        self.size = _ENTRY_BYTES * len(entries) + sum(len(k) + len(v) + 100 for k, v in variables.items())
 
     def decide(self, resource: str) -> Decision:
         results: list[PolicyResult] = []

@@ -50,6 +50,19 @@ class RequestContext:
         """All values of a key (already lower-cased), or None when the request does not carry it."""
         return self._values.get(key_lower)
 
+    def read(self, keys_lower: tuple[str, ...]) -> tuple[str | tuple[str, ...] | None, ...]:
+        """The values of some keys as one hashable value: a single value as a string, a list as a tuple.
+
+        Two contexts with equal readings of the keys a policy set reads get the same decisions from it.
+        """
+        scalars = self._scalars
+        values = self._values
+        out: list[str | tuple[str, ...] | None] = []
+        for key in keys_lower:
+            single = scalars.get(key)
+            out.append(single if single is not None else values.get(key))
+        return tuple(out)
+
     def scalar(self, key_lower: str) -> str | None:
         """The value of a single-valued key, the only kind IAM substitutes into a policy variable."""
         return self._scalars.get(key_lower)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from types import MappingProxyType
+from typing import Any
 
+from ..caches import OBJECT_BYTES, ByteBoundedCache, text_bytes
 from .bound import BoundSet
 from .context import RequestContext
 from .explain import (
     ActionCheck,
     Decision,
     DecisionName,
+    DeferredPolicyResult,
     Outcome,
     PatternCheck,
     PolicyResult,
@@ -25,6 +29,11 @@ from .statement import ANY_RESOURCE, ANY_RESOURCE_RULE, RESOURCE_RULE, AnyResour
 _BINDINGS_PER_CONTEXT = 64
 #: Marks a set asked about once in a context, not bound yet.
 _ASKED_ONCE = object()
+
+#: The context keys each (action, *policies) reads: what its decisions can depend on.
+_READS: ByteBoundedCache[tuple[Any, ...], tuple[str, ...]] = ByteBoundedCache("engine.reads", 4 << 20)
+#: Bound sets shared by every context that reads the same values: ((action, *policies), values) -> set.
+_BOUND: ByteBoundedCache[tuple[Any, ...], BoundSet] = ByteBoundedCache("engine.bound", 32 << 20)
 
 
 def evaluate(
@@ -43,9 +52,13 @@ def evaluate(
     ``missing_keys`` and ``variables`` come only from statements whose Action matched (spec A8); every such
     statement is inspected in full, so the report does not depend on evaluation order.
 
-    Without ``explain``, from the second question on the same policy set and context, the set is bound to
-    the context (``BoundSet``) and each resource costs a few string tests: reuse the context across the
-    resources of a request.
+    Without ``explain``, the set is bound (``BoundSet``) once per distinct reading of the context keys its
+    statements read, and shared by every context that reads the same values: from then on a resource costs
+    a few string tests, whatever context object asks. A set first met in a context with new values is
+    decided statement by statement, and bound on its second question.
+
+    With ``explain``, the decision is the statement-by-statement one; each policy's statement details are
+    worked out when first read (``PolicyResult.statements``), from the same immutable inputs.
     """
     if not isinstance(resource, str):
         if resource is not ANY_RESOURCE:  # never read an unexpected value as "any resource"
@@ -56,19 +69,50 @@ def evaluate(
     bindings = context.bindings
     try:
         key = (action, *policies)
-        bound = bindings.get(key)
+        found = bindings.get(key)
     except TypeError:  # unhashable pairs: nothing to memoise under
         return _evaluate_each(policies, action, resource, context, explain=False)
-    if bound is None:
-        # The first question in this context goes statement by statement, which is cheaper than binding
-        # when it is the only one; a second question on the same set binds it for all that follow.
+    if found is None or found is _ASKED_ONCE:
+        reads = _READS.get(key)
+        if reads is None:
+            reads = _reads(policies, action)
+            _READS.put(key, reads, OBJECT_BYTES * (len(key) + len(reads)))
+        shared_key = (key, context.read(reads))
+        bound = _BOUND.get(shared_key)
+        if bound is None:
+            if found is None:
+                # The first question in this context with these values goes statement by statement, which
+                # is cheaper than binding when it is the only one; a second one binds the set for all.
+                if len(bindings) >= _BINDINGS_PER_CONTEXT:
+                    bindings.clear()
+                bindings[key] = _ASKED_ONCE
+                return _evaluate_each(policies, action, resource, context, explain=False)
+            bound = BoundSet(policies, action, context)
+            _BOUND.put(shared_key, bound, bound.size + _reading_bytes(shared_key[1]))
         if len(bindings) >= _BINDINGS_PER_CONTEXT:
             bindings.clear()
-        bindings[key] = _ASKED_ONCE
-        return _evaluate_each(policies, action, resource, context, explain=False)
-    if bound is _ASKED_ONCE:
-        bound = bindings[key] = BoundSet(policies, action, context)
-    return bound.decide(resource)
+        bindings[key] = found = bound
+    return found.decide(resource)
+
+
+def _reading_bytes(reading: tuple[str | tuple[str, ...] | None, ...]) -> int:
+    size = 0
+    for value in reading:
+        if isinstance(value, str):
+            size += text_bytes(value)
+        elif value:
+            size += text_bytes(*value)
+    return size
+
+
+def _reads(policies: Sequence[tuple[str, Policy]], action: str) -> tuple[str, ...]:
+    """The (folded) context keys the statements of ``action`` read, as conditions or variables."""
+    action_lower = action.lower()
+    read: dict[str, None] = {}
+    for _, policy in policies:
+        for ref in policy.plan_for(action_lower).keys:
+            read[ref.folded] = None
+    return tuple(read)
 
 
 def _evaluate_each(
@@ -105,8 +149,8 @@ def _evaluate_each(
         for key, value in resolved:
             variables.setdefault(key, value)
         if explain:
-            details = _explain_policy(policy, action_lower, resource, context)
-            results.append(PolicyResult(name, outcome, details))
+            details = functools.partial(_explain_policy, policy, action_lower, resource, context)
+            results.append(DeferredPolicyResult(name, outcome, explain=details))
         else:
             results.append(plain_result(name, outcome))
     decision: DecisionName = "EXPLICIT_DENY" if any_deny else "ALLOWED" if any_allow else "IMPLICIT_DENY"

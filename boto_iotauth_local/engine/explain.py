@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -161,6 +161,53 @@ class PolicyResult:
         from ..render.html import policy_result_html
 
         return policy_result_html(self)
+
+
+_STATEMENTS = PolicyResult.__dict__["statements"]  # the slot that keeps a result's statements
+
+
+class DeferredPolicyResult(PolicyResult):
+    """A ``PolicyResult`` whose statement details are worked out when first read.
+
+    An explained decision is mostly read for its outcome; the details of every statement cost far more than
+    the decision itself, so they wait until asked for. ``explain`` must be a pure function of immutable
+    inputs (compiled policies, a read-only context): reading the details later gives what reading them at
+    once would have. It pickles, compares and hashes as the ``PolicyResult`` it stands for.
+    """
+
+    __slots__ = ("_explain",)
+
+    def __init__(
+        self,
+        name: str,
+        outcome: Outcome,
+        statements: tuple[StatementResult, ...] = (),
+        *,
+        explain: Callable[[], tuple[StatementResult, ...]] | None = None,
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "outcome", outcome)
+        _STATEMENTS.__set__(self, statements)
+        object.__setattr__(self, "_explain", explain)
+
+    @property
+    def statements(self) -> tuple[StatementResult, ...]:
+        explain: Callable[[], tuple[StatementResult, ...]] | None = object.__getattribute__(self, "_explain")
+        if explain is not None:
+            _STATEMENTS.__set__(self, explain())
+            object.__setattr__(self, "_explain", None)
+        return _STATEMENTS.__get__(self)  # type: ignore[no-any-return]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PolicyResult):
+            return (self.name, self.outcome, self.statements) == (other.name, other.outcome, other.statements)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.outcome, self.statements))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PolicyResult, (self.name, self.outcome, self.statements))
 
 
 @functools.lru_cache(maxsize=8192)

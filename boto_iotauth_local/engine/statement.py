@@ -9,6 +9,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from .. import caches
 from .conditions import Condition
 from .context import RequestContext
 from .glob import Glob
@@ -37,6 +38,9 @@ _UNRESOLVED = object()  # cache marker: a resource template with an unresolved v
 def _compiled(template: Template, parts: tuple[Part, ...]) -> Glob:
     """Substituted patterns shared across requests: the same device reconnecting reuses its compiled glob."""
     return Glob.from_parts(parts)
+
+
+caches.register(_compiled.cache_clear)
 
 
 class ResourcePattern:

@@ -7,12 +7,12 @@ person asking why (``explain``).
 from __future__ import annotations
 
 import datetime
-import threading
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..caches import OBJECT_BYTES, ByteBoundedCache, text_bytes
 from ..engine import Decision, Policy, RequestContext, evaluate
 from ..engine.footguns import Note
 from ..engine.footguns import notes as footgun_notes
@@ -53,15 +53,11 @@ class PolicySet:
     #: The Cognito pool's authenticated role policies: a second gate that must allow too (A5).
     gate: tuple[PolicyRef, ...] | None
     context: RequestContext
-    #: Results already decided on this set (without explanations), by (actionType, resources): the set
-    #: is immutable and only reused while its world is unchanged, so an answer once given stays right.
-    answers: dict[tuple[str, tuple[str, ...]], AuthResult] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    #: Whole TestAuthorization responses by their authInfos, for the same reason.
-    responses: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, Any]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+
+    @property
+    def size(self) -> int:
+        """Estimated bytes it keeps alive, for the caches that hold it."""
+        return OBJECT_BYTES * (10 + 2 * len(self.policies) + len(self.gate or ()) + 3 * len(self.context))
 
 
 @dataclass(frozen=True)
@@ -246,14 +242,18 @@ def policy_set(
 
 
 _RANK = {"none": 0, "allow": 1, "deny": 2}
-_ANSWERS_PER_SET = 1024
 
 #: Condition keys whose values move with the clock: a policy set reading them is never reused.
 _CLOCK_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
-_CACHE_SIZE = 256
-_cache_lock = threading.Lock()
-_policy_sets: weakref.WeakKeyDictionary[World, dict[tuple[object, ...], tuple[int, PolicySet]]] = (
-    weakref.WeakKeyDictionary()
+#: Resolved sets by (id of the world, request fields): (the world, weakly, its version then, the set).
+_POLICY_SETS: ByteBoundedCache[tuple[object, ...], tuple[weakref.ref[World], int, PolicySet]] = (
+    ByteBoundedCache("services.policy_sets")
+)
+#: Results already decided on a set (without explanations), by (id of the set, actionType, resources):
+#: (the set, held so that its id stays unique, and the result). A set is immutable and only reused while
+#: its world is unchanged, so an answer once given stays right.
+_ANSWERS: ByteBoundedCache[tuple[int, str, tuple[str, ...]], tuple[PolicySet, AuthResult]] = (
+    ByteBoundedCache("services.answers")
 )
 
 
@@ -288,9 +288,9 @@ def reused_policy_set(
     with world.consistent():  # the version read is the version of the state the set is resolved from
         if cacheable:
             version = world.version
-            found = _policy_sets.get(world, {}).get(key)
-            if found is not None and found[0] == version:
-                return found[1]
+            found = _POLICY_SETS.get((id(world), *key))
+            if found is not None and found[0]() is world and found[1] == version:
+                return found[2]
         resolved = policy_set(
             world,
             principal=principal,
@@ -300,11 +300,9 @@ def reused_policy_set(
             policy_names_to_skip=policy_names_to_skip,
         )
     if cacheable and not _reads_clock(resolved):
-        with _cache_lock:
-            entries = _policy_sets.setdefault(world, {})
-            if len(entries) >= _CACHE_SIZE:
-                entries.clear()
-            entries[key] = (version, resolved)
+        texts = [text for text in (principal, cognito_identity_pool_id, client_id) if text is not None]
+        size = resolved.size + text_bytes(*texts, *policy_names_to_add, *policy_names_to_skip)
+        _POLICY_SETS.put((id(world), *key), (weakref.ref(world), version, resolved), size)
     return resolved
 
 
@@ -325,11 +323,11 @@ def authorize(
         raise InvalidRequestException(f"actionType must be one of {', '.join(ACTIONS)}, not {action_type!r}")
     if not resources:
         raise InvalidRequestException("authInfos[].resources must name at least one resource")
-    key = (action_type, tuple(resources))
+    key = (id(policy_set), action_type, tuple(resources))
     if not explain:
-        known = policy_set.answers.get(key)
-        if known is not None:
-            return known
+        known = _ANSWERS.get(key)
+        if known is not None and known[0] is policy_set:
+            return known[1]
     main_pairs = [(ref.name, ref.policy) for ref in policy_set.policies]
     gate_pairs = [(ref.name, ref.policy) for ref in policy_set.gate] if policy_set.gate is not None else None
     refs = list(policy_set.policies) + list(policy_set.gate or ())
@@ -366,7 +364,7 @@ def authorize(
         final = "IMPLICIT_DENY"
     result = AuthResult(
         action_type=action_type,
-        resources=key[1],
+        resources=key[2],
         auth_decision=final,
         allowed=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 1),
         implicit_deny=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 0),
@@ -376,7 +374,6 @@ def authorize(
         variables=variables,
     )
     if not explain:
-        if len(policy_set.answers) >= _ANSWERS_PER_SET:
-            policy_set.answers.clear()
-        policy_set.answers[key] = result
+        size = 2 * text_bytes(*resources) + 5 * OBJECT_BYTES * (len(resources) + len(refs))
+        _ANSWERS.put(key, (policy_set, result), size)
     return result

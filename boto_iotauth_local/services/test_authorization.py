@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..caches import OBJECT_BYTES, ByteBoundedCache, text_bytes
 from ..errors import InvalidRequestException
 from ..world import World
-from .authorization import authorize, reused_policy_set
+from .authorization import PolicySet, authorize, reused_policy_set
 from .options import ServiceOptions
 
-_RESPONSES_PER_SET = 256
+#: Whole responses by (id of the policy set, authInfos): (the set, held so its id stays unique, the
+#: response). The service hands back the same object for a repeated request: the wire reuses its encoding.
+_RESPONSES: ByteBoundedCache[tuple[object, ...], tuple[PolicySet, dict[str, Any]]] = ByteBoundedCache(
+    "services.responses"
+)
 
 
 def test_authorization(world: World, params: Mapping[str, Any], options: ServiceOptions) -> dict[str, Any]:
@@ -30,18 +35,18 @@ def test_authorization(world: World, params: Mapping[str, Any], options: Service
         policy_names_to_add=params.get("policyNamesToAdd") or (),
         policy_names_to_skip=params.get("policyNamesToSkip") or (),
     )
-    key = tuple((info["actionType"], tuple(info["resources"])) for info in auth_infos)
-    known = resolved.responses.get(key)
-    if known is not None:
-        return known  # the same object: the wire layer reuses its encoding
+    infos = tuple((info["actionType"], tuple(info["resources"])) for info in auth_infos)
+    key = (id(resolved), infos)
+    known = _RESPONSES.get(key)
+    if known is not None and known[0] is resolved:
+        return known[1]  # the same object: the wire layer reuses its encoding
     response = {
         "authResults": [
             authorize(resolved, info["actionType"], info["resources"]).wire() for info in auth_infos
         ]
     }
-    if len(resolved.responses) >= _RESPONSES_PER_SET:
-        resolved.responses.clear()
-    resolved.responses[key] = response
+    size = text_bytes(*(resource for _, resources in infos for resource in resources))
+    _RESPONSES.put(key, (resolved, response), size + OBJECT_BYTES * len(infos))
     return response
 
 

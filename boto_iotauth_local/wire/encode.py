@@ -17,6 +17,7 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse
 
+from ..caches import ByteBoundedCache, text_bytes
 from ..errors import ServiceError
 from .model import error_status
 
@@ -43,9 +44,9 @@ def _default(value: Any) -> Any:
 
 
 #: Bodies already encoded, by the identity of the result object (held, so the identity stays unique).
-#: Services hand back the very same object for a repeated answer; results are never changed after.
-_ENCODED: dict[int, tuple[Mapping[str, Any], bytes]] = {}
-_ENCODED_LIMIT = 256
+#: Services hand back the very same object for a repeated answer; results are never changed after. An
+#: entry is counted as its encoding and the result object it holds (about twice the encoding).
+_ENCODED: ByteBoundedCache[int, tuple[Mapping[str, Any], bytes]] = ByteBoundedCache("wire.encoded")
 
 
 def _encode(body: Mapping[str, Any]) -> bytes:
@@ -53,9 +54,7 @@ def _encode(body: Mapping[str, Any]) -> bytes:
     if known is not None and known[0] is body:
         return known[1]
     data = json.dumps(body, default=_default, separators=(",", ":")).encode("utf-8")
-    if len(_ENCODED) >= _ENCODED_LIMIT:
-        _ENCODED.clear()
-    _ENCODED[id(body)] = (body, data)
+    _ENCODED.put(id(body), (body, data), 3 * text_bytes(data))
     return data
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSResponse
 
+from ..caches import ByteBoundedCache, text_bytes
 from ..errors import InternalFailureException, ServiceError
 from ..world.arns import dns_suffixes
 from .decode import decode_request
@@ -37,8 +38,8 @@ _SCOPE_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 
 #: Parameters of requests already decoded and found valid, by (operation, URL, body): both depend on
 #: nothing else, and test suites repeat the same requests many times. Services only read parameters.
-_VALID: dict[tuple[str, str, bytes | str], dict[str, Any]] = {}
-_VALID_LIMIT = 512
+#: An entry is counted as its body and URL, and the decoded parameters (about three times the body).
+_VALID: ByteBoundedCache[tuple[str, str, bytes | str], dict[str, Any]] = ByteBoundedCache("wire.valid")
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,7 @@ def answer(
             params = decode_request(request, model)
             validate_request(params, model.input_shape)
             if key is not None:
-                if len(_VALID) >= _VALID_LIMIT:
-                    _VALID.clear()
-                _VALID[key] = params
+                _VALID.put(key, params, 4 * text_bytes(body) + text_bytes(url))
         result = backend(operation, params, region)
         return Exchange(operation, region, params, result, None, encode_result(url, result))
     except ServiceError as refused:

@@ -45,6 +45,8 @@ import wrapt
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.hooks import HierarchicalEmitter
 
+from .. import caches
+
 _SERVICE_INFIX = ".iot."
 _CLIENT_CREATED = "creating-serializer."
 #: The event the scope marker is registered under. botocore registers a handler of its own at exactly this
@@ -248,6 +250,7 @@ def went_idle() -> None:
     from .exchange import forget_requests
 
     forget_requests()
+    caches.release()  # every byte-bounded cache of the call path: nothing the activations cached is kept
 
 
 def enter(binding: Binding) -> Entry:

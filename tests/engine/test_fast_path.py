@@ -149,3 +149,41 @@ def test_missing_keys_keep_the_first_name_per_key() -> None:
         decisions.append(evaluate(policies, "iot:Publish", f"{TOPIC}/a", context, explain=True))
         assert len({d.missing_keys for d in decisions}) == 1
     assert decisions[0].missing_keys == ("iot:clientid",)  # a list value is no single value to substitute
+
+
+def test_a_list_value_never_shares_a_binding_with_the_same_single_value() -> None:
+    # Only a single value is substituted into a variable: ["c1"] must not reuse the binding made for "c1".
+    policies = [("p", parse_policy(doc(allow("iot:Publish", f"{TOPIC}/${{iot:ClientId}}/*"))))]
+    for _ in range(2):
+        single = RequestContext({"iot:ClientId": "c1"})
+        assert evaluate(policies, "iot:Publish", f"{TOPIC}/c1/a", single).allowed
+        assert evaluate(policies, "iot:Publish", f"{TOPIC}/c1/b", single).allowed
+        listed = RequestContext({"iot:ClientId": ["c1"]})
+        assert not evaluate(policies, "iot:Publish", f"{TOPIC}/c1/a", listed).allowed
+        assert not evaluate(policies, "iot:Publish", f"{TOPIC}/c1/b", listed).allowed
+
+
+def test_a_binding_is_shared_by_contexts_with_the_same_values_only() -> None:
+    policies = [("p", parse_policy(doc(allow("iot:Publish", f"{TOPIC}/${{iot:ClientId}}/*"))))]
+    first = RequestContext({"iot:ClientId": "c7", "iot:Connection.Thing.ThingName": "t"})
+    evaluate(policies, "iot:Publish", f"{TOPIC}/c7/a", first)
+    evaluate(policies, "iot:Publish", f"{TOPIC}/c7/b", first)
+    bound = next(found for found in first.bindings.values() if isinstance(found, BoundSet))
+    # Another context object, differing only in a key no statement reads: the same binding, at once.
+    again = RequestContext({"iot:ClientId": "c7", "iot:Connection.Thing.ThingName": "other"})
+    assert evaluate(policies, "iot:Publish", f"{TOPIC}/c7/c", again).allowed
+    assert bound in again.bindings.values()
+    changed = RequestContext({"iot:ClientId": "c8"})
+    assert not evaluate(policies, "iot:Publish", f"{TOPIC}/c7/c", changed).allowed
+    assert bound not in changed.bindings.values()
+
+
+def test_released_caches_still_decide() -> None:
+    from boto_iotauth_local import caches
+
+    policies = [("p", parse_policy(doc(allow("iot:Publish", f"{TOPIC}/${{iot:ClientId}}/*"))))]
+    context = RequestContext({"iot:ClientId": "c9"})
+    for _ in range(2):
+        assert evaluate(policies, "iot:Publish", f"{TOPIC}/c9/a", context).allowed
+    caches.release()
+    assert evaluate(policies, "iot:Publish", f"{TOPIC}/c9/a", RequestContext({"iot:ClientId": "c9"})).allowed

@@ -394,6 +394,40 @@ def test_engine_agrees_with_the_reference_on_every_path(
             assert (policy.outcome != "none") == any(s.matched for s in policy.statements)
 
 
+@settings(ENGINE, max_examples=200)
+@given(
+    docs=st.lists(documents(), min_size=1, max_size=4),
+    values=contexts(),
+    other=contexts(),
+    action=st.sampled_from(REQUEST_ACTIONS),
+    resources=st.lists(request_resources, min_size=1, max_size=3),
+)
+def test_bound_sets_shared_between_contexts_agree_with_the_reference(
+    docs: list[dict[str, Any]],
+    values: dict[str, str],
+    other: dict[str, str],
+    action: str,
+    resources: list[str],
+) -> None:
+    """A set bound for one context serves every context reading the same values: fresh context objects,
+    contexts with keys no statement reads, asked after contexts with other values, in any order."""
+    policies = compiled(docs)
+    unread = {**values, "iot:Certificate.Subject.Country": "NZ"}
+    for values_now in (other, values, unread, other, values, unread):
+        for resource in [*resources, *resources]:
+            expected = [ref_outcome(d, action, resource, values_now) for d in docs]
+            fresh = evaluate(policies, action, resource, RequestContext(values_now))
+            assert [p.outcome for p in fresh.policies] == expected, (resource, values_now)
+            assert fresh.decision == ref_decision(expected)
+            slow = evaluate(policies, action, resource, RequestContext(values_now), explain=True)
+            assert fresh.missing_keys == slow.missing_keys
+            assert dict(fresh.variables) == dict(slow.variables)
+        shared = RequestContext(values_now)  # one context: its second question binds the set for all
+        for resource in [*resources, *resources]:
+            expected = [ref_outcome(d, action, resource, values_now) for d in docs]
+            assert [p.outcome for p in evaluate(policies, action, resource, shared).policies] == expected
+
+
 @settings(ENGINE, max_examples=120)
 @given(
     docs=st.lists(documents(), min_size=0, max_size=3),

@@ -1,0 +1,108 @@
+"""The per-call caches: each bounded in bytes, and all released together when the last activation stops.
+
+Test suites repeat the same requests, so every layer keeps what it worked out (decoded requests, policy
+sets, bound decisions, encoded answers). A cache that counted only entries would hold five 18 MB requests
+as readily as five small ones; these count an estimate of the bytes each entry keeps alive, refuse an entry
+larger than a share of their budget, and drop their oldest entries to make room. Nothing here is needed
+for correctness: a cleared cache only costs the next call the work again.
+
+Imports nothing from the package, so every layer can register its caches here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+#: Bytes a cache may hold unless it says otherwise.
+DEFAULT_BUDGET = 16 * 1024 * 1024
+#: Estimated bytes of a small Python object (a dict entry, a short tuple, a small dataclass).
+OBJECT_BYTES = 100
+
+
+class ByteBoundedCache(Generic[K, V]):
+    """A mapping whose entries carry an estimated size; the oldest go first when the budget is reached.
+
+    Reads take no lock (a dict lookup is atomic); writes do. An entry larger than an eighth of the budget
+    is not kept at all, so one huge request can never push out everything else.
+    """
+
+    __slots__ = ("_entries", "_lock", "budget", "held", "largest", "name")
+
+    def __init__(self, name: str, budget: int = DEFAULT_BUDGET) -> None:
+        self.name = name
+        self.budget = budget
+        self.largest = budget // 8
+        self.held = 0
+        self._entries: dict[K, tuple[V, int]] = {}
+        self._lock = threading.Lock()
+        register(self.clear)
+        with _registry_lock:
+            _caches.append(self)
+
+    def get(self, key: K) -> V | None:
+        found = self._entries.get(key)
+        return None if found is None else found[0]
+
+    def put(self, key: K, value: V, size: int) -> bool:
+        """Keep ``value`` under ``key``; False when it is too large to keep."""
+        size += OBJECT_BYTES
+        if size > self.largest:
+            return False
+        entries = self._entries
+        with self._lock:
+            old = entries.pop(key, None)
+            if old is not None:
+                self.held -= old[1]
+            while entries and self.held + size > self.budget:
+                oldest = next(iter(entries))
+                self.held -= entries.pop(oldest)[1]
+            entries[key] = (value, size)
+            self.held += size
+        return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.held = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"ByteBoundedCache({self.name!r}, {len(self)} entries, {self.held:,} of {self.budget:,} bytes)"
+
+
+_releasers: list[Callable[[], None]] = []
+_caches: list[ByteBoundedCache[Any, Any]] = []
+_registry_lock = threading.Lock()
+
+
+def register(clear: Callable[[], None]) -> None:
+    """Have ``release`` call ``clear`` (a cache's own clear, an ``lru_cache``'s ``cache_clear``...)."""
+    with _registry_lock:
+        _releasers.append(clear)
+
+
+def release() -> None:
+    """Empty every registered cache: called when the last activation stops, and free to call any time."""
+    with _registry_lock:
+        releasers = list(_releasers)
+    for clear in releasers:
+        clear()
+
+
+def held_bytes() -> int:
+    """Estimated bytes held by every byte-bounded cache now."""
+    with _registry_lock:
+        caches = list(_caches)
+    return sum(cache.held for cache in caches)
+
+
+def text_bytes(*texts: str | bytes) -> int:
+    """Estimated bytes kept by some strings (CPython: about one byte a character, plus a header)."""
+    return sum(len(text) + 50 for text in texts)
