@@ -109,3 +109,68 @@ def per_call_latency(world: World, principal: str, number: int = 300) -> float:
                 client.test_authorization(**params)
             best = min(best, (time.perf_counter() - start) / number)
     return best
+
+
+def thing_policy() -> str:
+    """One policy for the whole fleet, keyed on the thing name."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "iot:Connect",
+                    "Resource": f"{ARN}:client/${{iot:Connection.Thing.ThingName}}",
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["iot:Publish", "iot:Receive"],
+                    "Resource": f"{ARN}:topic/fleet/${{iot:Connection.Thing.ThingName}}/*",
+                },
+            ],
+        }
+    )
+
+
+def group_policy(index: int) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "iot:Subscribe",
+                    "Resource": f"{ARN}:topicfilter/group{index}/*",
+                },
+                {
+                    "Effect": "Deny",
+                    "Action": "iot:Publish",
+                    "Resource": f"{ARN}:topic/fleet/*/firmware{index}",
+                },
+            ],
+        }
+    )
+
+
+def build_fleet_world(devices: int = 20_000, groups: int = 50) -> World:
+    """Each certificate attached to its own thing, one policy keyed on the thing name for every
+    certificate, and one policy on each of ``groups`` thing groups that hold the things."""
+    pems = certificate_pems(100_000)[:devices]
+    world = World(account_id=ACCOUNT, region=REGION)
+    world.create_policy(policyName="ThingPolicy", policyDocument=thing_policy())
+    for index in range(groups):
+        world.create_thing_group(thingGroupName=f"group-{index:02d}")
+        world.create_policy(policyName=f"GroupPolicy{index:02d}", policyDocument=group_policy(index))
+        world.attach_policy(
+            policyName=f"GroupPolicy{index:02d}", target=f"{ARN}:thinggroup/group-{index:02d}"
+        )
+    for index in range(devices):
+        name = f"thing-{index:05d}"
+        world.create_thing(thingName=name)
+        arn = world.register_certificate_without_ca(certificatePem=pems[index], status="ACTIVE")[
+            "certificateArn"
+        ]
+        world.attach_thing_principal(thingName=name, principal=arn)
+        world.attach_policy(policyName="ThingPolicy", target=arn)
+        world.add_thing_to_thing_group(thingGroupName=f"group-{index % groups:02d}", thingName=name)
+    return world

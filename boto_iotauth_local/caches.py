@@ -12,6 +12,7 @@ Imports nothing from the package, so every layer can register its caches here.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
@@ -38,7 +39,9 @@ class ByteBoundedCache(Generic[K, V]):
         self.budget = budget
         self.largest = budget // 8
         self.held = 0
-        self._entries: dict[K, tuple[V, int]] = {}
+        # An OrderedDict: dropping the oldest of a plain dict leaves tombstones that the next search for
+        # the oldest walks again, which made every insertion into a full cache linear in its size.
+        self._entries: OrderedDict[K, tuple[V, int]] = OrderedDict()
         self._lock = threading.Lock()
         register(self.clear)
         with _registry_lock:
@@ -59,8 +62,7 @@ class ByteBoundedCache(Generic[K, V]):
             if old is not None:
                 self.held -= old[1]
             while entries and self.held + size > self.budget:
-                oldest = next(iter(entries))
-                self.held -= entries.pop(oldest)[1]
+                self.held -= entries.popitem(last=False)[1][1]
             entries[key] = (value, size)
             self.held += size
         return True

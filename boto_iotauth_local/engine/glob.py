@@ -22,8 +22,11 @@ class Segment:
     def __init__(self, text: str, wild: Iterable[int]) -> None:
         self.text = text
         self.length = len(text)
-        positions = sorted(set(wild))
+        positions = sorted(set(wild)) if wild else ()
         self.plain = not positions
+        if not positions:  # the common case, on the path of every newly substituted pattern
+            self.chunks: tuple[tuple[int, str], ...] = ((0, text),) if text else ()
+            return
         chunks: list[tuple[int, str]] = []
         start = 0
         for pos in [*positions, self.length]:
@@ -109,6 +112,17 @@ class Glob:
     @classmethod
     def from_parts(cls, parts: Iterable[tuple[str, bool]]) -> Glob:
         """Compile from ``(text, literal)`` pieces; in literal pieces ``*`` and ``?`` are plain characters."""
+        parts = tuple(parts)
+        # The shapes of nearly every substituted pattern (text, or text then one final ``*``) skip the
+        # general split: the segments are the same, found with a few string tests.
+        wildcards = [i for i, (text, plain) in enumerate(parts) if not plain and ("*" in text or "?" in text)]
+        if not wildcards:
+            whole = "".join(text for text, _ in parts)
+            return cls(whole, [(whole, [])])
+        last = parts[-1][0]
+        if wildcards == [len(parts) - 1] and "?" not in last and last.find("*") == len(last) - 1:
+            whole = "".join(text for text, _ in parts)
+            return cls(whole, [(whole[:-1], []), ("", [])])
         segments: list[tuple[str, list[int]]] = []
         buf: list[str] = []
         wild: list[int] = []

@@ -252,8 +252,8 @@ _POLICY_SETS: ByteBoundedCache[tuple[object, ...], tuple[weakref.ref[World], int
 #: Results already decided on a set (without explanations), by (id of the set, actionType, resources):
 #: (the set, held so that its id stays unique, and the result). A set is immutable and only reused while
 #: its world is unchanged, so an answer once given stays right.
-_ANSWERS: ByteBoundedCache[tuple[int, str, tuple[str, ...]], tuple[PolicySet, AuthResult]] = (
-    ByteBoundedCache("services.answers")
+_ANSWERS: ByteBoundedCache[tuple[int, str, tuple[str, ...]], tuple[PolicySet, AuthResult]] = ByteBoundedCache(
+    "services.answers"
 )
 
 
@@ -314,6 +314,51 @@ def _combine(main: Decision, gate: Decision | None) -> AuthDecision:
     return "IMPLICIT_DENY"
 
 
+def decide_auth_info(
+    main_pairs: Sequence[tuple[str, Policy]],
+    gate_pairs: Sequence[tuple[str, Policy]] | None,
+    action: str,
+    resources: Sequence[str],
+    context: RequestContext,
+    *,
+    explain: bool = False,
+) -> tuple[AuthDecision, list[int], tuple[ResourceDecision, ...], tuple[str, ...], dict[str, Any]]:
+    """The rules of one authInfo (A7), for ``authorize`` and for fleet questions that need no AuthResult.
+
+    Returns the decision; per policy (main, then gate), its strongest outcome over the resources (deny 2
+    over allow 1 over none 0); the per-resource decisions; the missing context values; the variables.
+    """
+    rank = [0] * (len(main_pairs) + len(gate_pairs or ()))
+    decisions: list[ResourceDecision] = []
+    missing: dict[str, None] = {}
+    variables: dict[str, Any] = {}
+    for resource in resources:
+        main = evaluate(main_pairs, action, resource, context, explain=explain)
+        gate = (
+            evaluate(gate_pairs, action, resource, context, explain=explain)
+            if gate_pairs is not None
+            else None
+        )
+        decisions.append(ResourceDecision(resource, _combine(main, gate), main, gate))
+        results = main.policies + (gate.policies if gate is not None else ())
+        for index, policy_result in enumerate(results):
+            strength = _RANK[policy_result.outcome]
+            if strength > rank[index]:
+                rank[index] = strength
+        for decision in (main, gate):
+            if decision is not None:
+                missing.update(dict.fromkeys(decision.missing_keys))
+                variables.update(decision.variables)
+    per_resource = [d.decision for d in decisions]
+    if "EXPLICIT_DENY" in per_resource:
+        final: AuthDecision = "EXPLICIT_DENY"
+    elif all(d == "ALLOWED" for d in per_resource):
+        final = "ALLOWED"
+    else:
+        final = "IMPLICIT_DENY"
+    return final, rank, tuple(decisions), tuple(missing), variables
+
+
 def authorize(
     policy_set: PolicySet, action_type: str, resources: Sequence[str], *, explain: bool = False
 ) -> AuthResult:
@@ -331,37 +376,9 @@ def authorize(
     main_pairs = [(ref.name, ref.policy) for ref in policy_set.policies]
     gate_pairs = [(ref.name, ref.policy) for ref in policy_set.gate] if policy_set.gate is not None else None
     refs = list(policy_set.policies) + list(policy_set.gate or ())
-
-    # Per policy, the strongest outcome over the resources: deny (2) over allow (1) over none (0).
-    rank = [0] * len(refs)
-    decisions: list[ResourceDecision] = []
-    missing: dict[str, None] = {}
-    variables: dict[str, Any] = {}
-    for resource in resources:
-        main = evaluate(main_pairs, action, resource, policy_set.context, explain=explain)
-        gate = (
-            evaluate(gate_pairs, action, resource, policy_set.context, explain=explain)
-            if gate_pairs is not None
-            else None
-        )
-        decisions.append(ResourceDecision(resource, _combine(main, gate), main, gate))
-        results = main.policies + (gate.policies if gate is not None else ())
-        for index, policy_result in enumerate(results):
-            strength = _RANK[policy_result.outcome]
-            if strength > rank[index]:
-                rank[index] = strength
-        for decision in (main, gate):
-            if decision is not None:
-                missing.update(dict.fromkeys(decision.missing_keys))
-                variables.update(decision.variables)
-
-    per_resource = [d.decision for d in decisions]
-    if "EXPLICIT_DENY" in per_resource:
-        final: AuthDecision = "EXPLICIT_DENY"
-    elif all(d == "ALLOWED" for d in per_resource):
-        final = "ALLOWED"
-    else:
-        final = "IMPLICIT_DENY"
+    final, rank, decisions, missing, variables = decide_auth_info(
+        main_pairs, gate_pairs, action, resources, policy_set.context, explain=explain
+    )
     result = AuthResult(
         action_type=action_type,
         resources=key[2],
@@ -369,8 +386,8 @@ def authorize(
         allowed=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 1),
         implicit_deny=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 0),
         explicit_deny=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 2),
-        missing_context_values=tuple(missing),
-        decisions=tuple(decisions),
+        missing_context_values=missing,
+        decisions=decisions,
         variables=variables,
     )
     if not explain:

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..arguments import strings
-from ..engine import RequestContext
+from ..engine import Policy, RequestContext
 from ..errors import InvalidRequestException
 from ..world import World
 from ..world.arns import principal_kind
-from .authorization import ACTIONS, AuthDecision, PolicyRef, PolicySet, authorize
+from .authorization import ACTIONS, AuthDecision, decide_auth_info
 from .context import request_values
 from .principals import Principal, resolve_thing
 
@@ -127,7 +127,7 @@ class _Asker:
     resources: list[str]
     now: datetime.datetime
     group_names: dict[tuple[str, ...], tuple[str, ...]]
-    sets: dict[tuple[str, ...], tuple[tuple[PolicyRef, ...], frozenset[str]]]
+    sets: dict[tuple[str, ...], tuple[list[tuple[str, Policy]], frozenset[str]]]
     #: (policy names, read values) -> (decision, allowed by, denied by, missing context values)
     decided: dict[tuple[Any, ...], _Outcome]
 
@@ -142,23 +142,27 @@ class _Asker:
             found = self.group_names[groups] = tuple(names)
         return found
 
-    def policy_facts(self, names: tuple[str, ...]) -> tuple[tuple[PolicyRef, ...], frozenset[str]]:
-        """The policy refs of a set, and the (folded) context keys its statements read for the action."""
+    def policy_facts(self, names: tuple[str, ...]) -> tuple[list[tuple[str, Policy]], frozenset[str]]:
+        """The (name, policy) pairs of a set, and the (folded) context keys its statements read."""
         found = self.sets.get(names)
         if found is None:
             world = self.world
-            refs = tuple(PolicyRef(name, world.policy_arn(name), world.policy(name)) for name in names)
+            pairs = [(name, world.policy(name)) for name in names]
             action = ACTIONS[self.action_type].lower()
             read: set[str] = set()
-            for ref in refs:
-                plan = ref.policy.plan_for(action)
+            for _, policy in pairs:
+                plan = policy.plan_for(action)
                 read.update(key.folded for key in plan.keys)
                 read.update(variable.folded for variable in plan.variables)
-            found = self.sets[names] = (refs, frozenset(read))
+            found = self.sets[names] = (pairs, frozenset(read))
         return found
 
     def decide(self, principal: Principal, client_id: str | None) -> tuple[str | None, _Outcome]:
-        """``policy_set`` + ``authorize`` for one principal, sharing decisions between equal questions."""
+        """``policy_set`` + ``authorize`` for one principal, sharing decisions between equal questions.
+
+        Only the values the set's statements read are worked out, and principals whose set and values are
+        equal share one decision; the decision itself is ``authorize``'s own (``decide_auth_info``).
+        """
         world = self.world
         if principal.kind == "thing-group":
             assert principal.name is not None
@@ -171,23 +175,21 @@ class _Asker:
             if thing is not None:
                 names = names + self.groups_policies(world.groups_of_thing(thing))
         unique = tuple(dict.fromkeys(names))
-        refs, read = self.policy_facts(unique)
-        values = {
-            key: value
-            for key, value in request_values(world, principal, client_id, thing, self.now).items()
-            if key.lower() in read
-        }
+        pairs, read = self.policy_facts(unique)
+        values = request_values(world, principal, client_id, thing, self.now, only=read)
         key = (unique, *sorted((k, v if isinstance(v, str) else tuple(v)) for k, v in values.items()))
         outcome = self.decided.get(key)
         if outcome is None:
-            policies = PolicySet(principal, thing, refs, None, RequestContext(values))
-            result = authorize(policies, self.action_type, self.resources)
+            action = ACTIONS[self.action_type]
+            decision, rank, _, missing, _ = decide_auth_info(
+                pairs, None, action, self.resources, RequestContext(values)
+            )
             # Only what an Access keeps, so that a fleet of unique answers stays small in memory.
             outcome = self.decided[key] = (
-                result.auth_decision,
-                tuple(ref.name for ref in result.allowed),
-                tuple(ref.name for ref in result.explicit_deny),
-                result.missing_context_values,
+                decision,
+                tuple(name for name, strength in zip(unique, rank, strict=True) if strength == 1),
+                tuple(name for name, strength in zip(unique, rank, strict=True) if strength == 2),
+                missing,
             )
         return thing, outcome
 
