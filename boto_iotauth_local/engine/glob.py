@@ -110,6 +110,29 @@ class Glob:
         return cls.from_parts(((text, True),))
 
     @classmethod
+    def _plain(cls, source: str, text: str, *, star: bool) -> Glob:
+        """What ``__init__`` makes of the segments ``[text]`` (``star`` False) or ``[text, ""]``."""
+        glob = cls.__new__(cls)
+        first = Segment(text, ())
+        glob.source = source
+        glob._first = first
+        glob._middle = ()
+        glob._min_len = first.length
+        if star:
+            glob._last = Segment("", ())
+            glob._single = False
+            glob.always = glob.universal = not text
+            glob.literal = None
+            glob.prefix = text
+        else:
+            glob._last = first
+            glob._single = True
+            glob.always = glob.universal = False
+            glob.literal = text
+            glob.prefix = None
+        return glob
+
+    @classmethod
     def from_parts(cls, parts: Iterable[tuple[str, bool]]) -> Glob:
         """Compile from ``(text, literal)`` pieces; in literal pieces ``*`` and ``?`` are plain characters."""
         parts = tuple(parts)
@@ -118,11 +141,11 @@ class Glob:
         wildcards = [i for i, (text, plain) in enumerate(parts) if not plain and ("*" in text or "?" in text)]
         if not wildcards:
             whole = "".join(text for text, _ in parts)
-            return cls(whole, [(whole, [])])
+            return cls._plain(whole, whole, star=False)
         last = parts[-1][0]
         if wildcards == [len(parts) - 1] and "?" not in last and last.find("*") == len(last) - 1:
             whole = "".join(text for text, _ in parts)
-            return cls(whole, [(whole[:-1], []), ("", [])])
+            return cls._plain(whole, whole[:-1], star=True)
         segments: list[tuple[str, list[int]]] = []
         buf: list[str] = []
         wild: list[int] = []

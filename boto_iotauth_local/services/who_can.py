@@ -17,7 +17,9 @@ therefore decided once for the whole fleet, and one keyed on the thing name once
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -207,6 +209,23 @@ def _access(
     return Access(kind, principal, name, client_id, thing, decision, allowed_by, denied_by, missing, status)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a fleet question, unless the caller had it off already.
+
+    The question allocates a few small objects per principal and keeps a row for each: the collector
+    would otherwise walk the whole world again and again as the rows pile up (a fifth of the time on a
+    fleet of 20,000). Nothing made here forms reference cycles, so nothing is left for it to find.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def who_can(
     world: World,
     action_type: str,
@@ -245,14 +264,15 @@ def who_can(
             thing, result = asker.decide(who, thing_name)
             entries.append(_access("thing", value, thing_name, thing_name, thing, result, status))
 
-    for certificate in world.all_certificates():
-        who = Principal("certificate", certificate.arn, certificate.certificate_id)
-        label = labels.get(certificate.certificate_id, certificate.certificate_id)
-        with_things("certificate", certificate.arn, who, label, certificate.status)
-    for group in world.all_thing_groups():
-        _, result = asker.decide(Principal("thing-group", group.arn, group.name), None)
-        entries.append(_access("thing-group", group.arn, group.name, None, None, result))
-    for target in world.policy_targets():
-        if principal_kind(target) == "cognito":
-            with_things("cognito-identity", target, Principal("cognito", target), target, None)
+    with _collector_paused():
+        for certificate in world.all_certificates():
+            who = Principal("certificate", certificate.arn, certificate.certificate_id)
+            label = labels.get(certificate.certificate_id, certificate.certificate_id)
+            with_things("certificate", certificate.arn, who, label, certificate.status)
+        for group in world.all_thing_groups():
+            _, result = asker.decide(Principal("thing-group", group.arn, group.name), None)
+            entries.append(_access("thing-group", group.arn, group.name, None, None, result))
+        for target in world.policy_targets():
+            if principal_kind(target) == "cognito":
+                with_things("cognito-identity", target, Principal("cognito", target), target, None)
     return WhoCan(action_type, tuple(listed), tuple(entries))
