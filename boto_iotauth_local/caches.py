@@ -19,8 +19,10 @@ from typing import Any, Generic, TypeVar
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-#: Bytes a cache may hold unless it says otherwise.
-DEFAULT_BUDGET = 16 * 1024 * 1024
+#: Bytes a cache may hold unless it says otherwise. Small on purpose: every cached object is one more for
+#: the garbage collector to walk on each full collection, and with 16 MB per cache that walk doubled the
+#: cost of a first answer. A few hundred entries per cache cover the repeats of a test suite.
+DEFAULT_BUDGET = 2 * 1024 * 1024
 #: Estimated bytes of a small Python object (a dict entry, a short tuple, a small dataclass).
 OBJECT_BYTES = 100
 

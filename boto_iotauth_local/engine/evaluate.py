@@ -31,9 +31,9 @@ _BINDINGS_PER_CONTEXT = 64
 _ASKED_ONCE = object()
 
 #: The context keys each (action, *policies) reads: what its decisions can depend on.
-_READS: ByteBoundedCache[tuple[Any, ...], tuple[str, ...]] = ByteBoundedCache("engine.reads", 4 << 20)
+_READS: ByteBoundedCache[tuple[Any, ...], tuple[str, ...]] = ByteBoundedCache("engine.reads", 1 << 20)
 #: Bound sets shared by every context that reads the same values: ((action, *policies), values) -> set.
-_BOUND: ByteBoundedCache[tuple[Any, ...], BoundSet] = ByteBoundedCache("engine.bound", 32 << 20)
+_BOUND: ByteBoundedCache[tuple[Any, ...], BoundSet] = ByteBoundedCache("engine.bound", 4 << 20)
 
 
 def evaluate(
