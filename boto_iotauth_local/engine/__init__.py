@@ -8,7 +8,7 @@ from __future__ import annotations
 from .conditions import ConditionOutcome
 from .context import RequestContext
 from .errors import PolicyError
-from .evaluate import evaluate
+from .evaluate import context_reading, evaluate
 from .explain import ActionCheck, Decision, PatternCheck, PolicyResult, ResourceCheck, StatementResult
 from .glob import Glob
 from .policy import Policy, parse_policy
@@ -28,6 +28,7 @@ __all__ = [
     "RequestContext",
     "ResourceCheck",
     "StatementResult",
+    "context_reading",
     "evaluate",
     "parse_policy",
 ]

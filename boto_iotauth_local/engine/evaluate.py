@@ -95,6 +95,22 @@ def evaluate(
     return found.decide(resource)
 
 
+def context_reading(
+    policies: Sequence[tuple[str, Policy]], action: str, context: RequestContext
+) -> tuple[str | tuple[str, ...] | None, ...]:
+    """The values of the context keys these policies' statements for ``action`` read, as one hashable value.
+
+    Every decision ``evaluate`` gives on these policies and action is a function of this reading (and of
+    the resource): callers may share answers between contexts with equal readings.
+    """
+    key = (action, *policies)
+    reads = _READS.get(key)
+    if reads is None:
+        reads = _reads(policies, action)
+        _READS.put(key, reads, OBJECT_BYTES * (len(key) + len(reads)))
+    return context.read(reads)
+
+
 def _reading_bytes(reading: tuple[str | tuple[str, ...] | None, ...]) -> int:
     size = 0
     for value in reading:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..caches import OBJECT_BYTES, ByteBoundedCache, text_bytes
-from ..engine import Decision, Policy, RequestContext, evaluate
+from ..engine import Decision, Policy, RequestContext, context_reading, evaluate
 from ..engine.footguns import Note
 from ..engine.footguns import notes as footgun_notes
 from ..errors import InvalidRequestException, ResourceNotFoundException
@@ -53,6 +53,20 @@ class PolicySet:
     #: The Cognito pool's authenticated role policies: a second gate that must allow too (A5).
     gate: tuple[PolicyRef, ...] | None
     context: RequestContext
+    #: (name, policy) pairs for the engine, and the identity of the set's policies for shared answers.
+    pairs: list[tuple[str, Policy]] = field(init=False, compare=False, repr=False)
+    gate_pairs: list[tuple[str, Policy]] | None = field(init=False, compare=False, repr=False)
+    identity: tuple[object, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        gate = self.gate
+        object.__setattr__(self, "pairs", [(ref.name, ref.policy) for ref in self.policies])
+        pairs = [(ref.name, ref.policy) for ref in gate] if gate is not None else None
+        object.__setattr__(self, "gate_pairs", pairs)
+        # The policies by identity (an answer holds its refs, so an id in a live key stays unique).
+        main = tuple((ref.name, ref.arn, id(ref.policy)) for ref in self.policies)
+        gated = None if gate is None else tuple((ref.name, ref.arn, id(ref.policy)) for ref in gate)
+        object.__setattr__(self, "identity", (main, gated))
 
     @property
     def size(self) -> int:
@@ -249,12 +263,11 @@ _CLOCK_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
 _POLICY_SETS: ByteBoundedCache[tuple[object, ...], tuple[weakref.ref[World], int, PolicySet]] = (
     ByteBoundedCache("services.policy_sets")
 )
-#: Results already decided on a set (without explanations), by (id of the set, actionType, resources):
-#: (the set, held so that its id stays unique, and the result). A set is immutable and only reused while
-#: its world is unchanged, so an answer once given stays right.
-_ANSWERS: ByteBoundedCache[tuple[int, str, tuple[str, ...]], tuple[PolicySet, AuthResult]] = ByteBoundedCache(
-    "services.answers"
-)
+#: Results already decided (without explanations), by (the set's policies by identity, actionType,
+#: resources, the reading of the context keys their statements read). A result is a function of exactly
+#: these (``context_reading``), so requests whose sets differ only in values no statement reads (a new
+#: client id, say) share it. Keys hold no policy: the result holds its refs, so the ids stay unique.
+_ANSWERS: ByteBoundedCache[tuple[object, ...], AuthResult] = ByteBoundedCache("services.answers")
 
 
 def _reads_clock(resolved: PolicySet) -> bool:
@@ -368,20 +381,26 @@ def authorize(
         raise InvalidRequestException(f"actionType must be one of {', '.join(ACTIONS)}, not {action_type!r}")
     if not resources:
         raise InvalidRequestException("authInfos[].resources must name at least one resource")
-    key = (id(policy_set), action_type, tuple(resources))
+    main_pairs = policy_set.pairs
+    gate_pairs = policy_set.gate_pairs
+    context = policy_set.context
+    key: tuple[object, ...] = ()
     if not explain:
+        reading = (
+            context_reading(main_pairs, action, context),
+            None if gate_pairs is None else context_reading(gate_pairs, action, context),
+        )
+        key = (policy_set.identity, action_type, tuple(resources), reading)
         known = _ANSWERS.get(key)
-        if known is not None and known[0] is policy_set:
-            return known[1]
-    main_pairs = [(ref.name, ref.policy) for ref in policy_set.policies]
-    gate_pairs = [(ref.name, ref.policy) for ref in policy_set.gate] if policy_set.gate is not None else None
+        if known is not None:
+            return known
     refs = list(policy_set.policies) + list(policy_set.gate or ())
     final, rank, decisions, missing, variables = decide_auth_info(
-        main_pairs, gate_pairs, action, resources, policy_set.context, explain=explain
+        main_pairs, gate_pairs, action, resources, context, explain=explain
     )
     result = AuthResult(
         action_type=action_type,
-        resources=key[2],
+        resources=tuple(resources),
         auth_decision=final,
         allowed=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 1),
         implicit_deny=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 0),
@@ -392,5 +411,5 @@ def authorize(
     )
     if not explain:
         size = 2 * text_bytes(*resources) + 5 * OBJECT_BYTES * (len(resources) + len(refs))
-        _ANSWERS.put(key, (policy_set, result), size)
+        _ANSWERS.put(key, result, size)
     return result

@@ -30,6 +30,8 @@ from hypothesis import strategies as st
 
 from boto_iotauth_local import Activation, World, activate
 from boto_iotauth_local.engine import Glob, RequestContext, evaluate, parse_policy
+from boto_iotauth_local.services.authorization import ACTIONS, PolicyRef, PolicySet, authorize
+from boto_iotauth_local.services.principals import Principal
 from boto_iotauth_local.wire.model import operation_model
 
 ACCOUNT = "123456789012"
@@ -426,6 +428,37 @@ def test_bound_sets_shared_between_contexts_agree_with_the_reference(
         for resource in [*resources, *resources]:
             expected = [ref_outcome(d, action, resource, values_now) for d in docs]
             assert [p.outcome for p in evaluate(policies, action, resource, shared).policies] == expected
+
+
+@settings(ENGINE, max_examples=150)
+@given(
+    docs=st.lists(documents(), min_size=1, max_size=3),
+    values=contexts(),
+    other=contexts(),
+    action_type=st.sampled_from(["CONNECT", "PUBLISH", "SUBSCRIBE", "RECEIVE"]),
+    resources=st.lists(request_resources, min_size=1, max_size=3),
+)
+def test_answers_shared_between_policy_sets_agree_with_the_reference(
+    docs: list[dict[str, Any]],
+    values: dict[str, str],
+    other: dict[str, str],
+    action_type: str,
+    resources: list[str],
+) -> None:
+    """TestAuthorization's answers are shared by every policy set with the same policies and the same
+    reading of the keys they read: each new set, whatever else its context holds, gets the answer the
+    statement-by-statement evaluation gives it."""
+    refs = tuple(PolicyRef(name, f"{PREFIX}policy/{name}", policy) for name, policy in compiled(docs))
+    action = ACTIONS[action_type]
+    unread = {**values, "iot:Certificate.Subject.Country": "NZ"}
+    for values_now in (other, values, unread, other, values, unread):
+        policy_set = PolicySet(Principal("none", None), None, refs, None, RequestContext(values_now))
+        got = authorize(policy_set, action_type, resources)
+        want = authorize(policy_set, action_type, resources, explain=True)
+        assert got.to_dict() == want.to_dict(), values_now
+        assert [d.decision for d in got.decisions] == [d.decision for d in want.decisions]
+        expected = [ref_decision([ref_outcome(d, action, r, values_now) for d in docs]) for r in resources]
+        assert [d.decision for d in got.decisions] == expected
 
 
 @settings(ENGINE, max_examples=120)
