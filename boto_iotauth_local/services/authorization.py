@@ -268,6 +268,11 @@ _POLICY_SETS: ByteBoundedCache[tuple[object, ...], tuple[weakref.ref[World], int
 #: these (``context_reading``), so requests whose sets differ only in values no statement reads (a new
 #: client id, say) share it. Keys hold no policy: the result holds its refs, so the ids stay unique.
 _ANSWERS: ByteBoundedCache[tuple[object, ...], AuthResult] = ByteBoundedCache("services.answers")
+#: The same results by (id of the set, actionType, resources), with the set held so its id stays unique:
+#: a repeated question on a set already asked skips working out its reading.
+_ANSWERS_BY_SET: ByteBoundedCache[tuple[int, str, tuple[str, ...]], tuple[PolicySet, AuthResult]] = (
+    ByteBoundedCache("services.answers_by_set")
+)
 
 
 def _reads_clock(resolved: PolicySet) -> bool:
@@ -385,14 +390,19 @@ def authorize(
     gate_pairs = policy_set.gate_pairs
     context = policy_set.context
     key: tuple[object, ...] = ()
+    mine = (id(policy_set), action_type, tuple(resources))
     if not explain:
+        asked = _ANSWERS_BY_SET.get(mine)
+        if asked is not None and asked[0] is policy_set:
+            return asked[1]
         reading = (
             context_reading(main_pairs, action, context),
             None if gate_pairs is None else context_reading(gate_pairs, action, context),
         )
-        key = (policy_set.identity, action_type, tuple(resources), reading)
+        key = (policy_set.identity, action_type, mine[2], reading)
         known = _ANSWERS.get(key)
         if known is not None:
+            _ANSWERS_BY_SET.put(mine, (policy_set, known), text_bytes(*resources))
             return known
     refs = list(policy_set.policies) + list(policy_set.gate or ())
     final, rank, decisions, missing, variables = decide_auth_info(
@@ -412,4 +422,5 @@ def authorize(
     if not explain:
         size = 2 * text_bytes(*resources) + 5 * OBJECT_BYTES * (len(resources) + len(refs))
         _ANSWERS.put(key, result, size)
+        _ANSWERS_BY_SET.put(mine, (policy_set, result), text_bytes(*resources))
     return result
