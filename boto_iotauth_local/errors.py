@@ -72,6 +72,13 @@ class UnauthorizedException(ServiceError):
     status = 401
 
 
+class CertificateValidationException(ServiceError):
+    """The certificate is invalid (400)."""
+
+    code = "CertificateValidationException"
+    status = 400
+
+
 class ResourceNotFoundException(ServiceError):
     """The specified resource does not exist (404)."""
 
@@ -144,6 +151,7 @@ ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
         MalformedPolicyException,
         ThrottlingException,
         UnauthorizedException,
+        CertificateValidationException,
         ResourceNotFoundException,
         CertificateStateException,
         ResourceAlreadyExistsException,

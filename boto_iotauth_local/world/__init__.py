@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from boto_iotauth_local.world.arns import partition_for_region, principal_kind
 from boto_iotauth_local.world.authorizers import Authorizer
+from boto_iotauth_local.world.ca_certificates import CACertificate
 from boto_iotauth_local.world.certificates import Certificate, certificate_id_of
 from boto_iotauth_local.world.cognito import CognitoIdentityPool, RolePolicy
 from boto_iotauth_local.world.functions import FunctionSpec, parse_lambda_arn
@@ -16,6 +17,7 @@ from boto_iotauth_local.world.world import World
 
 __all__ = [
     "Authorizer",
+    "CACertificate",
     "Certificate",
     "CognitoIdentityPool",
     "FunctionSpec",

@@ -24,15 +24,18 @@ from boto_iotauth_local.world.arns import (
     thing_group_name_from_arn,
     validate_account_and_region,
 )
+from boto_iotauth_local.world.audit_state import AuditState
 from boto_iotauth_local.world.validation import check_string
 
 if TYPE_CHECKING:
     from boto_iotauth_local.world.authorizers import Authorizer
+    from boto_iotauth_local.world.ca_certificates import CACertificate
     from boto_iotauth_local.world.certificates import Certificate
     from boto_iotauth_local.world.cognito import CognitoIdentityPool
     from boto_iotauth_local.world.functions import FunctionSpec
     from boto_iotauth_local.world.groups import ThingGroup
     from boto_iotauth_local.world.policies import StoredPolicy
+    from boto_iotauth_local.world.revocation import RevocationList
     from boto_iotauth_local.world.things import Thing, ThingType
 
 
@@ -99,6 +102,8 @@ class WorldBase:
 
         self._certificates: dict[str, Certificate] = {}
         self._certificates_by_arn: dict[str, Certificate] = {}
+        self._ca_certificates: dict[str, CACertificate] = {}
+        self._revocation_lists: tuple[RevocationList, ...] = ()
 
         self._things: dict[str, Thing] = {}
         self._thing_types: dict[str, ThingType] = {}
@@ -119,6 +124,9 @@ class WorldBase:
 
         #: unqualified Lambda ARN -> function spec
         self._functions: dict[str, FunctionSpec] = {}
+
+        #: Device Defender audit configuration, tasks and findings of this account and region.
+        self.audit_state = AuditState()
 
     @property
     def version(self) -> int:

@@ -51,6 +51,10 @@ class CognitoOperations(WorldBase):
         """The identity pool ``pool_id``, or None."""
         return self._cognito_pools.get(pool_id)
 
+    def all_cognito_pools(self) -> tuple[CognitoIdentityPool, ...]:
+        """Every identity pool, in creation order."""
+        return tuple(self._cognito_pools.values())
+
     def _role_policies(
         self, policies: Mapping[str, str | Mapping[str, Any]] | None
     ) -> tuple[RolePolicy, ...]:

@@ -136,6 +136,10 @@ class PolicyOperations(WorldBase):
         """Whether a policy called ``name`` exists."""
         return name in self._policies
 
+    def policy_names(self) -> tuple[str, ...]:
+        """Every policy's name, in creation order."""
+        return tuple(self._policies)
+
     def stored_policy(self, name: str) -> StoredPolicy | None:
         """The policy ``name`` with all its versions, or None."""
         return self._policies.get(name)

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from boto_iotauth_local.engine import Policy
 from boto_iotauth_local.errors import MalformedPolicyException, ResourceNotFoundException
 from boto_iotauth_local.world import (
+    CACertificate,
     Certificate,
     CognitoIdentityPool,
     FunctionSpec,
@@ -39,6 +40,7 @@ from boto_iotauth_local.world import (
     World,
 )
 from boto_iotauth_local.world.attachments import AttachmentOperations
+from boto_iotauth_local.world.ca_certificates import CACertificateOperations
 from boto_iotauth_local.world.certificates import CertificateOperations
 from boto_iotauth_local.world.certvars import CertificateVariables, certificate_variables
 from boto_iotauth_local.world.cognito import CognitoOperations
@@ -150,6 +152,9 @@ class MotoWorld(World):
             next_version=int(getattr(found, "_max_version_id", len(versions))) + 1,
         )
 
+    def policy_names(self) -> tuple[str, ...]:
+        return tuple(self._backend.policies)
+
     def policies_for_target(self, target: str) -> tuple[str, ...]:
         return tuple(name for attached, name in list(self._backend.principal_policies) if attached == target)
 
@@ -189,6 +194,34 @@ class MotoWorld(World):
 
     def all_certificates(self) -> tuple[Certificate, ...]:
         return tuple(self._as_certificate(c) for c in list(self._backend.certificates.values()))
+
+    def _as_ca_certificate(self, found: Any) -> CACertificate:
+        der, _, not_before, not_after, _ = _parsed_certificate(str(found.certificate_pem))
+        config = getattr(found, "registration_config", None) or {}
+        return CACertificate(
+            certificate_id=str(found.certificate_id),
+            arn=str(found.arn).replace(":cert/", ":cacert/"),
+            pem=str(found.certificate_pem),
+            der=der,
+            status=str(found.status),
+            auto_registration_status="DISABLE",
+            certificate_mode="DEFAULT",
+            registration_config=MappingProxyType({str(k): str(v) for k, v in dict(config).items()}),
+            not_before=not_before,
+            not_after=not_after,
+            creation_date=_aware(found.creation_date),
+            last_modified_date=_aware(found.last_modified_date),
+            owned_by=str(found.owner),
+            generation_id="",
+        )
+
+    def ca_certificate(self, certificate_id: str) -> CACertificate | None:
+        found = self._backend.ca_certificates.get(certificate_id.lower())
+        return self._as_ca_certificate(found) if found is not None else None
+
+    def all_ca_certificates(self) -> tuple[CACertificate, ...]:
+        found = list(self._backend.ca_certificates.values())
+        return tuple(self._as_ca_certificate(c) for c in found if c.certificate_pem)
 
     # ------------------------------------------------------------------------------------- things
 
@@ -289,6 +322,14 @@ class MotoWorld(World):
             return None
         return CognitoIdentityPool(pool_id, (), ()) if pool_id in pools else None
 
+    def all_cognito_pools(self) -> tuple[CognitoIdentityPool, ...]:
+        backends = importlib.import_module("moto.cognitoidentity.models").cognitoidentity_backends
+        try:
+            pools = backends[self.account_id][self.region].identity_pools
+        except KeyError:
+            return ()
+        return tuple(CognitoIdentityPool(str(pool_id), (), ()) for pool_id in list(pools))
+
     # ------------------------------------------------------------------------------------- functions
 
     def resolve_function(self, functionArn: str) -> FunctionSpec:
@@ -321,6 +362,7 @@ for _mixin in (
     PolicyOperations,
     AttachmentOperations,
     CertificateOperations,
+    CACertificateOperations,
     ThingOperations,
     GroupOperations,
     CognitoOperations,
