@@ -7,6 +7,7 @@ from typing import Any
 
 from ..world import World
 from . import authorizer_admin
+from .audit import OPERATIONS as AUDIT_OPERATIONS
 from .effective_policies import get_effective_policies
 from .invoke_authorizer import test_invoke_authorizer
 from .options import ServiceOptions
@@ -18,6 +19,7 @@ Service = Callable[[World, Mapping[str, Any], ServiceOptions], Mapping[str, Any]
 SERVICES: dict[str, Service] = {
     "TestAuthorization": test_authorization,
     "TestInvokeAuthorizer": test_invoke_authorizer,
+    **AUDIT_OPERATIONS,
 }
 
 #: Operations moto raises NotImplementedError for, answered from moto's state only while it is the world.

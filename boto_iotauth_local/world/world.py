@@ -31,6 +31,10 @@ Readers (snake_case) are what the services call on every request; they take no l
 ``certificate_arn(label)``                the ARN of a certificate a world file labelled with ``name``
 ``lookup(name)``                          what a person may mean by ``name``: certificate label or id,
                                           thing, thing group (:class:`~.names.Named` entries)
+``ca_certificate(id)`` /                  the :class:`CACertificate`, or None; every CA certificate
+``all_ca_certificates()``
+``revoked_by_issuer(der)``                the registered revocation list that revokes a certificate
+``audit_state``                           Device Defender audit configuration, tasks and findings
 ========================================  ==============================================================
 
 ``World.from_file(path)`` reads world files, CloudFormation templates and Terraform JSON
@@ -41,12 +45,14 @@ writes world files.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto_iotauth_local.world.attachments import AttachmentOperations
 from boto_iotauth_local.world.authorizers import AuthorizerOperations
+from boto_iotauth_local.world.ca_certificates import CACertificateOperations
 from boto_iotauth_local.world.certificates import CertificateOperations
 from boto_iotauth_local.world.cognito import CognitoOperations
 from boto_iotauth_local.world.functions import FunctionOperations
@@ -54,13 +60,19 @@ from boto_iotauth_local.world.groups import GroupOperations
 from boto_iotauth_local.world.labels import unknown_name
 from boto_iotauth_local.world.names import Named, lookup
 from boto_iotauth_local.world.policies import PolicyOperations
+from boto_iotauth_local.world.revocation import RevocationOperations
 from boto_iotauth_local.world.things import ThingOperations
+
+if TYPE_CHECKING:
+    from boto_iotauth_local.services.audit import AuditReport
 
 
 class World(
     PolicyOperations,
     AttachmentOperations,
     CertificateOperations,
+    CACertificateOperations,
+    RevocationOperations,
     ThingOperations,
     GroupOperations,
     CognitoOperations,
@@ -105,6 +117,22 @@ class World(
         from boto_iotauth_local.sources.worldfile import dump_world
 
         dump_world(self, path)
+
+    def audit(
+        self,
+        checks: Iterable[str] | None = None,
+        *,
+        now: datetime | None = None,
+        configurations: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> AuditReport:
+        """Run Device Defender audit checks over this world (:func:`boto_iotauth_local.services.audit.audit`).
+
+        Default: every check AWS enables by default that can run offline. ``print(report)`` reads as text,
+        a notebook shows HTML, ``report.findings`` lists what was found with its evidence.
+        """
+        from boto_iotauth_local.services.audit import audit  # the service layer sits above the world
+
+        return audit(self, checks, now=now, configurations=configurations)
 
     def certificate_arn(self, label: str) -> str:
         """The ARN of the certificate a world file named ``label`` (generated ones get hash ids)."""

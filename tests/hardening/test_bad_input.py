@@ -8,6 +8,7 @@ HTTP status (for what reaches TestAuthorization/TestInvokeAuthorizer through bot
 
 from __future__ import annotations
 
+import datetime
 import http.client as httpclient
 import json
 import os
@@ -40,6 +41,8 @@ from boto_iotauth_local import (
     simulate_token,
 )
 from boto_iotauth_local.errors import ServiceError
+
+from ..services.audit.certs import make_ca, pem
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -1296,6 +1299,106 @@ CASES: list[Case] = [
         'create_test_certificate with `subject="sensor-1"` (not an RFC 4514 name)',
         python("ValueError", "cannot read 'sensor-1' as an RFC 4514 name"),
         lambda e: e.world.create_test_certificate(subject="sensor-1"),
+    ),
+    # -- Device Defender audit and CA certificates ---------------------------------------------------------
+    Case(
+        "audit-unknown-check",
+        "StartOnDemandAuditTask with targetCheckNames `['NOPE_CHECK']`",
+        wire(INVALID, 400, "unknown audit check name: 'NOPE_CHECK'"),
+        lambda e: e.iot.start_on_demand_audit_task(targetCheckNames=["NOPE_CHECK"]),
+    ),
+    Case(
+        "audit-check-not-enabled",
+        "StartOnDemandAuditTask with a check the account has not enabled",
+        wire(INVALID, 400, "not enabled for this account"),
+        lambda e: e.iot.start_on_demand_audit_task(targetCheckNames=["LOGGING_DISABLED_CHECK"]),
+    ),
+    Case(
+        "audit-first-configuration-without-role",
+        "the first UpdateAccountAuditConfiguration without roleArn",
+        wire(INVALID, 400, "roleArn is required"),
+        lambda e: e.iot.update_account_audit_configuration(auditCheckConfigurations={}),
+    ),
+    Case(
+        "audit-threshold-out-of-range",
+        "CERT_AGE_THRESHOLD_IN_DAYS `10` (below 30)",
+        wire(INVALID, 400, "from 30 to 3652"),
+        lambda e: e.iot.update_account_audit_configuration(
+            roleArn="arn:aws:iam::123456789012:role/audit",
+            auditCheckConfigurations={
+                "DEVICE_CERTIFICATE_AGE_CHECK": {"configuration": {"CERT_AGE_THRESHOLD_IN_DAYS": "10"}}
+            },
+        ),
+    ),
+    Case(
+        "audit-unknown-task",
+        "DescribeAuditTask of a task id never started",
+        wire(NOT_FOUND, 404, "does not exist"),
+        lambda e: e.iot.describe_audit_task(taskId="0123abcd"),
+    ),
+    Case(
+        "audit-malformed-task-id",
+        "DescribeAuditTask with taskId `bad_id!`",
+        wire(INVALID, 400, "Member must satisfy regular expression pattern"),
+        lambda e: e.iot.describe_audit_task(taskId="bad_id!"),
+    ),
+    Case(
+        "audit-cancel-unknown-task",
+        "CancelAuditTask of a task id never started",
+        wire(NOT_FOUND, 404, "does not exist"),
+        lambda e: e.iot.cancel_audit_task(taskId="0123abcd"),
+    ),
+    Case(
+        "audit-unknown-finding",
+        "DescribeAuditFinding of a finding id never made",
+        wire(NOT_FOUND, 404, "does not exist"),
+        lambda e: e.iot.describe_audit_finding(findingId="nope"),
+    ),
+    Case(
+        "audit-findings-without-filter",
+        "ListAuditFindings with neither taskId nor startTime and endTime",
+        wire(INVALID, 400, "either taskId or startTime and endTime"),
+        lambda e: e.iot.list_audit_findings(),
+    ),
+    Case(
+        "audit-findings-bad-token",
+        "ListAuditFindings with a forged nextToken",
+        wire(INVALID, 400, "The nextToken is not valid"),
+        lambda e: e.iot.list_audit_findings(
+            startTime=datetime.datetime(2020, 1, 1),
+            endTime=datetime.datetime(2030, 1, 1),
+            nextToken="Zm9yZ2Vk",
+        ),
+    ),
+    Case(
+        "ca-not-a-ca",
+        "RegisterCACertificate with a leaf (not CA) certificate",
+        python("CertificateValidationException", "not a CA certificate", 400),
+        lambda e: e.world.register_ca_certificate(
+            caCertificate=pem(make_ca().issue("leaf")), certificateMode="SNI_ONLY"
+        ),
+    ),
+    Case(
+        "ca-missing-verification",
+        "RegisterCACertificate in DEFAULT mode without verificationCertificate",
+        python("InvalidRequestException", "verificationCertificate is required", 400),
+        lambda e: e.world.register_ca_certificate(caCertificate=make_ca().pem),
+    ),
+    Case(
+        "ca-verification-of-another-key",
+        "RegisterCACertificate with a verification certificate signed by another key",
+        python("CertificateValidationException", "not signed by the CA", 400),
+        lambda e: e.world.register_ca_certificate(
+            caCertificate=make_ca().pem, verificationCertificate=make_ca("other").verification()
+        ),
+    ),
+    Case(
+        "crl-garbage",
+        "register_revocation_list with a PEM of garbage",
+        python("InvalidRequestException", "not a valid PEM-encoded X.509 CRL", 400),
+        lambda e: e.world.register_revocation_list(
+            "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n"
+        ),
     ),
 ]
 
