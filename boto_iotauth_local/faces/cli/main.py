@@ -184,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.register(commands)
     world_show.register(commands, _common(), EPILOG)
     sign_token.register(commands, EPILOG)
+
+    from . import audit
+
+    audit.add_parser(commands, EPILOG)
     return parser
 
 
