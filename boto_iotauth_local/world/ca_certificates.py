@@ -56,6 +56,8 @@ class CACertificate:
     owned_by: str
     generation_id: str
     customer_version: int = 1
+    #: The proof-of-possession certificate given at registration (DEFAULT mode), kept for world files.
+    verification_pem: str | None = field(default=None, repr=False)
 
     def parsed(self) -> x509.Certificate:
         return x509.load_der_x509_certificate(self.der)
@@ -183,6 +185,7 @@ class CACertificateOperations(WorldBase):
                 last_modified_date=now,
                 owned_by=self.account_id,
                 generation_id=secrets.token_hex(16),
+                verification_pem=verificationCertificate,
             )
         return {"certificateArn": arn, "certificateId": certificate_id}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from boto_iotauth_local.engine import Policy
 from boto_iotauth_local.errors import (
@@ -46,6 +46,10 @@ class CognitoIdentityPool:
 
 class CognitoOperations(WorldBase):
     """Cognito identity pools, defined by their role policies."""
+
+    #: Whether ``cognito_pool`` gives the pools' real role policies (a source that cannot read them,
+    #: such as moto, sets it False, so that nothing reads "no policies" as "nothing allowed").
+    cognito_roles_known: ClassVar[bool] = True
 
     def cognito_pool(self, pool_id: str) -> CognitoIdentityPool | None:
         """The identity pool ``pool_id``, or None."""

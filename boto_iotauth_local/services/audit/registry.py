@@ -40,6 +40,14 @@ class CheckOutcome:
 Runner = Callable[["World", CheckContext], CheckOutcome]
 
 
+class DataNotHeld(Exception):
+    """Raised by a check whose data this world cannot give (it is then reported not run, never compliant)."""
+
+    def __init__(self, needs: str) -> None:
+        super().__init__(needs)
+        self.needs = needs
+
+
 @dataclass(frozen=True)
 class CheckSpec:
     name: str

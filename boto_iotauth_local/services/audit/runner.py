@@ -15,7 +15,7 @@ from ...errors import InvalidRequestException, ServiceError
 from ...world import World
 from . import checks as _checks  # noqa: F401  # registers every check
 from .findings import Finding
-from .registry import CHECKS, SEVERITIES, CheckContext, CheckSpec, severity_rank
+from .registry import CHECKS, SEVERITIES, CheckContext, CheckSpec, DataNotHeld, severity_rank
 
 COMPLIANT = "COMPLETED_COMPLIANT"
 NON_COMPLIANT = "COMPLETED_NON_COMPLIANT"
@@ -160,6 +160,10 @@ def run_checks(
         context = CheckContext(moment, dict((configurations or {}).get(name, {})))
         try:
             outcome = spec.run(world, context)
+        except DataNotHeld as missing:
+            message = f"Not run offline: this check needs {missing.needs}."
+            runs.append(CheckRun(spec, WAITING, message=message))
+            continue
         except ServiceError as error:  # a state the world holds but cannot read, such as a bad moto policy
             runs.append(CheckRun(spec, FAILED, message=error.message))
             continue

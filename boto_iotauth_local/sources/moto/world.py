@@ -101,6 +101,8 @@ class MotoWorld(World):
 
     #: moto's state changes behind this world's writers: no cache may key on ``version``.
     version_tracks_state = False
+    #: moto's Cognito Identity does not keep pool roles.
+    cognito_roles_known = False
 
     def __init__(self, account_id: str, region: str, backend: Any) -> None:
         super().__init__(account_id=account_id, region=region, any_region=True)  # moto serves any region

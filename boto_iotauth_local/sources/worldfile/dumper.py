@@ -87,6 +87,20 @@ def world_to_data(world: World, base_dir: Path, *, path: Path | None = None) -> 
     data["thing_types"] = [_thing_type(world, name) for name in world._thing_types]
     data["thing_groups"] = [_thing_group(world, name) for name in world._groups]
 
+    ca_certificates: list[dict[str, Any]] = []
+    for ca in world._ca_certificates.values():
+        ca_entry: dict[str, Any] = {"pem": ca.pem}
+        if ca.verification_pem is not None:
+            ca_entry["verification_pem"] = ca.verification_pem
+        ca_entry["certificate_mode"] = ca.certificate_mode
+        if ca.status != "ACTIVE":
+            ca_entry["status"] = ca.status
+        if ca.auto_registration_status == "ENABLE":
+            ca_entry["auto_registration"] = True
+        ca_certificates.append(ca_entry)
+    data["ca_certificates"] = ca_certificates
+    data["revocation_lists"] = [{"pem": listed.pem} for listed in world._revocation_lists]
+
     certificates: list[dict[str, Any]] = []
     for certificate in world._certificates.values():
         entry: dict[str, Any] = {}

@@ -125,6 +125,8 @@ class _Loader:
             self._policy(entry)
         deprecated = [self._thing_type(entry) for entry in each("thing_types")]
         self._thing_groups(each("thing_groups"))
+        for entry in each("ca_certificates"):
+            self._ca_certificate(entry)
         for entry in each("certificates"):
             self._certificate(entry)
         for entry in each("cognito_identities"):
@@ -141,6 +143,8 @@ class _Loader:
         default: Field | None = None
         for entry in each("authorizers"):
             default = self._authorizer(entry, default)
+        for entry in each("revocation_lists"):
+            self._revocation_list(entry)
         world.certificate_labels = MappingProxyType(dict(self.labels))
         return world
 
@@ -358,6 +362,43 @@ class _Loader:
             self.label_lines[label] = fields["name"].line
         if "policies" in fields:
             self._attach_policies(fields["policies"], registered["certificateArn"])
+
+    def _pem(self, fields: dict[str, Field], key: str, entry: Field, *, required: bool = True) -> str | None:
+        """The PEM text of ``key`` or ``key_file`` (one of them; ``required``: at least one)."""
+        given = [k for k in (key, f"{key}_file") if k in fields]
+        if len(given) > 1:
+            raise fields[given[1]].error(f"give one of {key!r} or '{key}_file', not both")
+        if not given:
+            if required:
+                raise entry.error(f"missing {key!r} (or '{key}_file')")
+            return None
+        where = fields[given[0]]
+        return where.text() if given[0] == key else self._read(where)
+
+    def _ca_certificate(self, entry: Field) -> None:
+        """A CA certificate; without a verification certificate it is registered in SNI_ONLY mode."""
+        fields = entry.mapping(schema.CA_CERTIFICATE_KEYS)
+        pem = self._pem(fields, "pem", entry)
+        verification = self._pem(fields, "verification_pem", entry, required=False)
+        status = fields["status"].text() if "status" in fields else "ACTIVE"
+        mode = fields["certificate_mode"].text() if "certificate_mode" in fields else None
+        auto = fields["auto_registration"].boolean() if "auto_registration" in fields else False
+        if status not in ("ACTIVE", "INACTIVE"):
+            raise fields["status"].error(f"status must be ACTIVE or INACTIVE, not {status!r}")
+        with _at(fields.get("pem") or fields.get("pem_file") or entry):
+            self.world.register_ca_certificate(
+                caCertificate=pem or "",
+                verificationCertificate=verification,
+                certificateMode=mode or ("DEFAULT" if verification is not None else "SNI_ONLY"),
+                allowAutoRegistration=auto,
+                setAsActive=status == "ACTIVE",
+            )
+
+    def _revocation_list(self, entry: Field) -> None:
+        fields = entry.mapping(schema.REVOCATION_LIST_KEYS)
+        pem = self._pem(fields, "pem", entry)
+        with _at(fields.get("pem") or fields.get("pem_file") or entry):
+            self.world.register_revocation_list(crlPem=pem or "")
 
     @staticmethod
     def _names(where: Field, *, list_values: bool) -> dict[str, Any]:

@@ -32,12 +32,14 @@ TOP_LEVEL_KEYS = (
     "policies",
     "thing_types",
     "thing_groups",
+    "ca_certificates",
     "certificates",
     "cognito_identities",
     "things",
     "cognito_identity_pools",
     "functions",
     "authorizers",
+    "revocation_lists",
 )
 POLICY_KEYS = ("name", "document", "version_id", "versions", "default_version")
 POLICY_VERSION_KEYS = ("id", "document")
@@ -54,6 +56,16 @@ CERTIFICATE_KEYS = (
     "status",
     "policies",
 )
+CA_CERTIFICATE_KEYS = (
+    "pem",
+    "pem_file",
+    "verification_pem",
+    "verification_pem_file",
+    "certificate_mode",
+    "status",
+    "auto_registration",
+)
+REVOCATION_LIST_KEYS = ("pem", "pem_file")
 COGNITO_IDENTITY_KEYS = ("id", "policies")
 THING_KEYS = ("name", "type", "attributes", "groups", "principals")
 PRINCIPAL_KEYS = ("certificate", "cognito_identity", "exclusive")

@@ -47,3 +47,19 @@ def test_audit_state_lives_with_moto_state(mocked: None) -> None:
         iot = boto3.client("iot", region_name=REGION)
         iot.update_account_audit_configuration(roleArn="arn:aws:iam::123456789012:role/audit")
         assert iot.describe_account_audit_configuration()["roleArn"].endswith("role/audit")
+
+
+def test_cognito_checks_are_not_run_on_moto_worlds(iot: Any) -> None:
+    """moto keeps no identity pool roles: the Cognito checks say so instead of reporting compliance."""
+    checks = [
+        "AUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK",
+        "UNAUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK",
+    ]
+    iot.update_account_audit_configuration(
+        roleArn="arn:aws:iam::123456789012:role/audit",
+        auditCheckConfigurations={name: {"enabled": True} for name in checks},
+    )
+    task_id = iot.start_on_demand_audit_task(targetCheckNames=checks)["taskId"]
+    details = iot.describe_audit_task(taskId=task_id)["auditDetails"]
+    assert {d["checkRunStatus"] for d in details.values()} == {"WAITING_FOR_DATA_COLLECTION"}
+    assert "role policies" in details[checks[0]]["message"]

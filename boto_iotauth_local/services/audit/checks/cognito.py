@@ -11,7 +11,7 @@ from ....world.cognito import CognitoIdentityPool, RolePolicy
 from ...authorization import PolicyRef
 from ..findings import Evidence, Finding, Resource
 from ..probes import VICTIM, Probe, cognito_identity, first_allowed
-from ..registry import CheckContext, CheckOutcome, CheckSpec, Runner, register
+from ..registry import CheckContext, CheckOutcome, CheckSpec, DataNotHeld, Runner, register
 from .policies import SHADOW_AND_JOB_ACTIONS, broad_data_plane, data_plane_probes
 
 AUTHENTICATED = "AUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK"
@@ -127,6 +127,8 @@ def _run(check: str, authenticated: bool) -> Runner:
     role = "authenticated" if authenticated else "unauthenticated"
 
     def run(world: World, context: CheckContext) -> CheckOutcome:
+        if not world.cognito_roles_known:
+            raise DataNotHeld("the identity pools' role policies, which this world's source does not keep")
         findings: list[Finding] = []
         pools = world.all_cognito_pools()
         for pool in pools:
