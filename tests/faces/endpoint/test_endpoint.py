@@ -158,11 +158,15 @@ def test_the_operation_table_comes_from_the_model_and_the_world() -> None:
     """Every World method named like a modeled operation is served, with that operation's members."""
     from botocore import xform_name
 
+    from boto_iotauth_local.services import SERVICES
+
     table = operation_table()
     model = iot_model()
-    expected = {
-        name for name in model.operation_names if callable(getattr(World, xform_name(name), None))
-    } | {"TestAuthorization", "TestInvokeAuthorizer", "GetEffectivePolicies"}
+    expected = (
+        {name for name in model.operation_names if callable(getattr(World, xform_name(name), None))}
+        | set(SERVICES)
+        | {"GetEffectivePolicies"}
+    )
     assert set(table) == expected
     assert {
         "CreatePolicy",
@@ -246,3 +250,24 @@ def test_log_has_one_line_per_call() -> None:
         "404",
         "ResourceNotFoundException",
     ]
+
+
+def test_the_audit_and_ca_certificate_operations_are_served(endpoint: Endpoint) -> None:
+    from ...services.audit.certs import make_ca
+
+    iot = client(endpoint)
+    ca = make_ca("Endpoint CA", days=5)
+    registered = iot.register_ca_certificate(
+        caCertificate=ca.pem, verificationCertificate=ca.verification(), setAsActive=True
+    )
+    described = iot.describe_ca_certificate(certificateId=registered["certificateId"])[
+        "certificateDescription"
+    ]
+    assert described["status"] == "ACTIVE"
+    iot.update_account_audit_configuration(
+        roleArn="arn:aws:iam::123456789012:role/audit",
+        auditCheckConfigurations={"CA_CERTIFICATE_EXPIRING_CHECK": {"enabled": True}},
+    )
+    task_id = iot.start_on_demand_audit_task(targetCheckNames=["CA_CERTIFICATE_EXPIRING_CHECK"])["taskId"]
+    (finding,) = iot.list_audit_findings(taskId=task_id)["findings"]
+    assert finding["reasonForNonComplianceCode"] == "CERTIFICATE_APPROACHING_EXPIRATION"
