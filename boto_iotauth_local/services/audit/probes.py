@@ -82,7 +82,9 @@ class Probe:
     why: str  # what it would mean if allowed
 
 
-def ask(policies: Sequence[PolicyRef], probe: Probe, now: datetime.datetime) -> tuple[bool, Evidence]:
+def ask(
+    policies: Sequence[PolicyRef], probe: Probe, now: datetime.datetime, *, explain_denials: bool = False
+) -> tuple[bool, Evidence]:
     """Decide ``probe`` under ``policies`` alone; the evidence says what was asked and why it was answered.
 
     MQTT actions go through TestAuthorization's ``authorize`` (the same AuthResult ``explain()`` gives);
@@ -96,22 +98,21 @@ def ask(policies: Sequence[PolicyRef], probe: Probe, now: datetime.datetime) -> 
         "clientId": probe.identity.client_id,
         "thing": probe.identity.thing,
     }
+    # Decided first without explanations (the engine's fast path); explained only when it matters.
     if action_type is not None and probe.resource is not None:
         policy_set = PolicySet(Principal("none", None), probe.identity.thing, tuple(policies), None, context)
-        result = authorize(policy_set, action_type, [probe.resource], explain=True)
-        allowed = result.auth_decision == "ALLOWED"
-        explanation = result.explain()
+        allowed = authorize(policy_set, action_type, [probe.resource]).auth_decision == "ALLOWED"
+        explanation = ""
+        if allowed or explain_denials:
+            explanation = authorize(policy_set, action_type, [probe.resource], explain=True).explain()
     else:
         pairs: list[tuple[str, Policy]] = [(ref.name, ref.policy) for ref in policies]
-        decision = evaluate(
-            pairs,
-            probe.action,
-            probe.resource if probe.resource is not None else ANY_RESOURCE,
-            context,
-            explain=True,
-        )
-        allowed = decision.decision == "ALLOWED"
-        explanation = f"{probe.action} {request['resource']} -> {decision.decision}\n{decision}"
+        resource = probe.resource if probe.resource is not None else ANY_RESOURCE
+        allowed = evaluate(pairs, probe.action, resource, context).decision == "ALLOWED"
+        explanation = ""
+        if allowed or explain_denials:
+            decision = evaluate(pairs, probe.action, resource, context, explain=True)
+            explanation = f"{probe.action} {request['resource']} -> {decision.decision}\n{decision}"
     verdict = "is allowed" if allowed else "is not allowed"
     target = probe.resource if probe.resource is not None else "some resource"
     summary = f"{probe.identity.label} ({probe.identity.describe()}): {probe.action} on {target} {verdict}"
