@@ -8,12 +8,14 @@ or the file is refused at the door) and decides each through the same service Te
 
 from __future__ import annotations
 
+from .audit import AuditExpectation  # importing it registers ``kind: audit``
 from .authorization import AuthorizationExpectation
 from .file import ExpectationsFile, Report, load_expectations
 from .model import KINDS, Check, Expectation, ExpectationsError, Outcome, Row, register_kind
 
 __all__ = [
     "KINDS",
+    "AuditExpectation",
     "AuthorizationExpectation",
     "Check",
     "Expectation",

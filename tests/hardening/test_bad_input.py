@@ -975,6 +975,22 @@ CASES: list[Case] = [
         lambda e: e.expectations_file("who.yaml", ONE_EXPECTATION.replace("thing: sensor-1, ", "")),
     ),
     Case(
+        "expectations-audit-unknown-check",
+        "a `kind: audit` expectation with `checks: [NOPE_CHECK]`",
+        python("ExpectationsError", "unknown audit check 'NOPE_CHECK'"),
+        lambda e: e.expectations_file(
+            "audit.yaml", "expectations:\n  - {kind: audit, checks: [NOPE_CHECK]}\n"
+        ),
+    ),
+    Case(
+        "expectations-audit-check-not-offline",
+        "a `kind: audit` expectation naming `CONFLICTING_CLIENT_IDS_CHECK`",
+        python("ExpectationsError", "cannot run offline"),
+        lambda e: e.expectations_file(
+            "traffic.yaml", "expectations:\n  - {kind: audit, checks: [CONFLICTING_CLIENT_IDS_CHECK]}\n"
+        ),
+    ),
+    Case(
         "expectations-unknown-thing",
         "an expectation on `thing: sensr-1`, which the world lacks",
         python("ExpectationsError", "no thing 'sensr-1' in the world"),
