@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -52,6 +51,7 @@ MISUSES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("Activation.explain", "policy_names_to_skip"): lambda w: activate(w).explain(
         "PUBLISH", TOPIC, policy_names_to_skip="Open"
     ),
+    ("World.audit", "checks"): lambda w: w.audit("IOT_POLICY_OVERLY_PERMISSIVE_CHECK"),
     ("simulate_token", "auth_infos"): lambda w: simulate_token(
         w, "A", [{"actionType": "PUBLISH", "resources": TOPIC}]
     ),
@@ -78,9 +78,13 @@ def _sequence_parameters() -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
 
     def scan(function: Callable[..., Any], name: str) -> None:
-        for parameter, hint in typing.get_type_hints(function).items():
+        # Parameters only: some return types are imported for type checking alone.
+        for parameter, annotation in function.__annotations__.items():
+            if parameter == "return":
+                continue
+            hint = eval(annotation, function.__globals__) if isinstance(annotation, str) else annotation
             text = str(hint)
-            if parameter != "return" and ("Sequence[" in text or "Iterable[str" in text):
+            if "Sequence[" in text or "Iterable[str" in text:
                 found.add((name, parameter))
 
     for export in api.__all__:

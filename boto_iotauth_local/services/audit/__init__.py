@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 
+from ...arguments import strings
 from ...world import World
 from .findings import Evidence, Finding, Resource
 from .operations import OPERATIONS
@@ -31,7 +32,7 @@ def audit(
     ``{"DEVICE_CERTIFICATE_AGE_CHECK": {"CERT_AGE_THRESHOLD_IN_DAYS": "90"}}``. An unknown check name is an
     InvalidRequestException.
     """
-    names = list(checks) if checks is not None else default_checks()
+    names = list(strings(checks, "checks")) if checks is not None else default_checks()
     return run_checks(world, names, now=now, configurations=configurations)
 
 
