@@ -9,7 +9,10 @@ Enable it in the CLI's config file (``~/.aws/config`` or ``$AWS_CONFIG_FILE``)::
 
 and name the world file with ``IOTAUTH_LOCAL_WORLD=path/to/world.yaml`` or, per profile,
 ``iotauth_local_world = path/to/world.yaml`` (a relative path in the config file is relative to the config
-file's directory). Without either, the plugin stays off and the CLI calls AWS as usual.
+file's directory). Without either, the plugin stays off and the CLI calls AWS as usual. A world file is
+trusted like code; its handler code must lie inside its directory unless
+``IOTAUTH_LOCAL_ALLOW_EXTERNAL_HANDLERS=1`` or ``iotauth_local_allow_external_handlers = true`` allows
+otherwise (docs/threat-model.md).
 
 The world is loaded only when one of the operations it answers is about to be called
 (``before-parameter-build.iot.<Operation>``), so every other command (``aws s3 ls``, ``aws help``,
@@ -31,6 +34,9 @@ from typing import Any
 
 WORLD_ENV = "IOTAUTH_LOCAL_WORLD"
 WORLD_CONFIG_KEY = "iotauth_local_world"
+ALLOW_EXTERNAL_ENV = "IOTAUTH_LOCAL_ALLOW_EXTERNAL_HANDLERS"
+ALLOW_EXTERNAL_CONFIG_KEY = "iotauth_local_allow_external_handlers"
+_TRUE = ("1", "true", "yes", "on")
 
 _lock = threading.Lock()
 _session: Any = None
@@ -73,6 +79,15 @@ def world_path(session: Any) -> str | None:
     return setting[0] if setting is not None else None
 
 
+def allow_external_handlers(session: Any) -> bool:
+    """Whether the environment or the profile allows handler code outside the world file's directory."""
+    from_env = os.environ.get(ALLOW_EXTERNAL_ENV)
+    if from_env is not None and from_env.strip():
+        return from_env.strip().lower() in _TRUE
+    configured = session.get_scoped_config().get(ALLOW_EXTERNAL_CONFIG_KEY)
+    return str(configured or "").strip().lower() in _TRUE
+
+
 def _session_initialized(session: Any, **_: Any) -> None:
     global _session
     _session = session
@@ -93,7 +108,7 @@ def _activation() -> Any:
         from boto_iotauth_local.world import World
 
         try:
-            world = World.from_file(path)
+            world = World.from_file(path, allow_external_handlers=allow_external_handlers(_session))
         except WorldFileError as exc:
             raise WorldSettingError(f"boto_iotauth_local: the world file named by {source}: {exc}") from None
         _handle = Activation(world).start()

@@ -69,8 +69,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{_WORLD_MARKER}(path): the iot_world fixture is loaded from this world file "
-        "(relative to the test file's directory); on a test, class or module",
+        f"{_WORLD_MARKER}(path, allow_external_handlers=False): the iot_world fixture is loaded from "
+        "this world file (relative to the test file's directory); on a test, class or module",
     )
     config.addinivalue_line(
         "markers",
@@ -81,8 +81,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _world_path(request: pytest.FixtureRequest, marker: pytest.Mark) -> Path:
-    if len(marker.args) != 1 or marker.kwargs:
-        pytest.fail(f"@pytest.mark.{_WORLD_MARKER} takes one argument, the world file's path", pytrace=False)
+    if len(marker.args) != 1 or set(marker.kwargs) - {"allow_external_handlers"}:
+        pytest.fail(
+            f"@pytest.mark.{_WORLD_MARKER} takes one argument, the world file's path, and optionally "
+            "allow_external_handlers=True",
+            pytrace=False,
+        )
     path = Path(request.path).parent / Path(marker.args[0])
     if not path.is_file():
         pytest.fail(f"@pytest.mark.{_WORLD_MARKER}: no world file at {path}", pytrace=False)
@@ -97,7 +101,8 @@ def iot_world(request: pytest.FixtureRequest) -> World:
     marker = request.node.get_closest_marker(_WORLD_MARKER)
     if marker is None:
         return World()
-    return World.from_file(_world_path(request, marker))
+    path = _world_path(request, marker)
+    return World.from_file(path, allow_external_handlers=bool(marker.kwargs.get("allow_external_handlers")))
 
 
 def _activation_options(request: pytest.FixtureRequest) -> dict[str, Any]:

@@ -66,8 +66,12 @@ def load_sources(
     parameters: Mapping[str, Any] | None = None,
     region: str | None = None,
     account_id: str | None = None,
+    allow_external_handlers: bool = False,
 ) -> W:
-    """One world from one or several sources, combined in order (see the module's docstring)."""
+    """One world from one or several sources, combined in order (see the module's docstring).
+
+    ``allow_external_handlers`` lets world files name handler code outside their directory.
+    """
     from boto_iotauth_local.sources import terraform
     from boto_iotauth_local.sources.cloudformation import load_template
     from boto_iotauth_local.sources.worldfile import load_world
@@ -80,12 +84,14 @@ def load_sources(
     world: W | None = None
     for index, (path, kind, parsed) in enumerate(sources):
         if world is None and kind == "worldfile" and region is None and account_id is None:
-            world = load_world(path, world_class=world_class)
+            world = load_world(path, world_class=world_class, allow_external_handlers=allow_external_handlers)
             continue
         if world is None:
             world = _new_world(world_class, sources[index:], given, region, account_id)
         if kind == "worldfile":
-            load_world(path, world_class=world_class, into=world)
+            load_world(
+                path, world_class=world_class, into=world, allow_external_handlers=allow_external_handlers
+            )
         elif kind == "terraform":
             terraform.load_plan(path, parsed, world, parameters=given)
         else:

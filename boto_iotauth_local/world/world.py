@@ -97,6 +97,7 @@ class World(
         parameters: Mapping[str, Any] | None = None,
         region: str | None = None,
         account_id: str | None = None,
+        allow_external_handlers: bool = False,
     ) -> World:
         """A world read from a world file, a CloudFormation template (SAM, ``cdk.out``) or Terraform JSON.
 
@@ -105,11 +106,20 @@ class World(
         gives template parameters and stand-ins for values unknown offline (``Fn::ImportValue`` exports,
         Terraform's values known after apply). A bad file raises WorldFileError (TemplateError for
         templates and plans) naming the file, the line and the field.
+
+        A world file is trusted like code (its authorizers' handlers run when invoked); handler code
+        outside the file's directory is refused unless ``allow_external_handlers=True``
+        (``docs/threat-model.md``).
         """
         from boto_iotauth_local.sources.formats import load_sources
 
         return load_sources(
-            path, world_class=cls, parameters=parameters, region=region, account_id=account_id
+            path,
+            world_class=cls,
+            parameters=parameters,
+            region=region,
+            account_id=account_id,
+            allow_external_handlers=allow_external_handlers,
         )
 
     def to_file(self, path: str | os.PathLike[str]) -> None:

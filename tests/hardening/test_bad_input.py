@@ -373,6 +373,15 @@ def _alias_bomb() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _handler_outside(env: Env) -> Any:
+    (env.tmp / "elsewhere").mkdir(exist_ok=True)
+    (env.tmp / "elsewhere" / "app.py").write_text("def handler(event, context):\n    return None\n")
+    (env.tmp / "worlds").mkdir(exist_ok=True)
+    return env.world_file(
+        "worlds/outside.yaml", "functions:\n  - {name: f, handler: ../elsewhere/app.py:handler}\n"
+    )
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -863,6 +872,12 @@ CASES: list[Case] = [
                    Statement: [{Effect: Maybe, Action: "iot:*", Resource: "*"}]
              """,
         ),
+    ),
+    Case(
+        "worldfile-handler-outside",
+        "a function whose handler file is `../elsewhere/app.py:handler`",
+        python("WorldFileError", "outside the world file's directory"),
+        _handler_outside,
     ),
     Case(
         "worldfile-too-deep",

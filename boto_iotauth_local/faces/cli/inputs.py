@@ -37,14 +37,22 @@ def parameters(pairs: list[str] | None) -> dict[str, str]:
     return parsed
 
 
-def load_world(paths: str | list[str], parameter_pairs: list[str] | None = None) -> World:
+def load_world(
+    paths: str | list[str], parameter_pairs: list[str] | None = None, *, allow_external_handlers: bool = False
+) -> World:
     """``World.from_file`` (several paths combine), its WorldFileError (``path:line: field: message``)
     as an InputError."""
     given = parameters(parameter_pairs)
     try:
-        return World.from_file(paths, parameters=given)
+        return World.from_file(paths, parameters=given, allow_external_handlers=allow_external_handlers)
     except WorldFileError as exc:
         raise InputError(str(exc)) from None
+
+
+def world_of(args: Any) -> World:
+    """The world ``--world`` (and ``--parameter``) name, with ``--allow-external-handlers`` if given."""
+    allow = bool(getattr(args, "allow_external_handlers", False))
+    return load_world(args.world, getattr(args, "parameter", None), allow_external_handlers=allow)
 
 
 def json_argument(value: str, option: str) -> Any:

@@ -73,6 +73,12 @@ def _common(world: bool = True) -> argparse.ArgumentParser:
             "a Terraform value known after apply); repeatable",
         )
         parent.add_argument("--region", help="region of the call (default: the world's region)")
+        parent.add_argument(
+            "--allow-external-handlers",
+            action="store_true",
+            help="run authorizer handler code outside the world file's directory (a world file is "
+            "trusted like code: see docs/threat-model.md)",
+        )
     parent.add_argument(
         "--output",
         choices=OUTPUTS,
@@ -266,7 +272,7 @@ def _authorization_params(args: argparse.Namespace, world: World) -> dict[str, A
 
 
 def test_authorization(ctx: Context, args: argparse.Namespace) -> ExitCode:
-    world = inputs.load_world(args.world, args.parameter)
+    world = inputs.world_of(args)
     params = _authorization_params(args, world)
     response, _ = _call(ctx, world, args.region, "test_authorization", params)
     results = response.get("authResults", [])
@@ -281,7 +287,7 @@ def test_authorization(ctx: Context, args: argparse.Namespace) -> ExitCode:
 
 
 def test_invoke_authorizer(ctx: Context, args: argparse.Namespace) -> ExitCode:
-    world = inputs.load_world(args.world, args.parameter)
+    world = inputs.world_of(args)
     params: dict[str, Any] = {"authorizerName": args.authorizer_name}
     optional = {
         "token": args.token,
@@ -310,7 +316,7 @@ def _service_error(ctx: Context, exc: ServiceError) -> _Answered:
 def explain_command(ctx: Context, args: argparse.Namespace) -> ExitCode:
     from ...activation.handle import activate
 
-    world = inputs.load_world(args.world, args.parameter)
+    world = inputs.world_of(args)
     params = _authorization_params(args, world)
     handle = activate(world)  # never started: only its world lookup (an empty world for other regions)
     results = []
@@ -365,7 +371,7 @@ def who_can_command(ctx: Context, args: argparse.Namespace) -> ExitCode:
     from ...activation.handle import activate
     from ...services.who_can import who_can
 
-    world = inputs.load_world(args.world, args.parameter)
+    world = inputs.world_of(args)
     target = activate(world).world_for(args.region) if args.region else world
     try:
         result = who_can(target, args.action_type, args.resource)

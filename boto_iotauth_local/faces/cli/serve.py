@@ -13,7 +13,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from .inputs import UsageError, load_world
+from .inputs import UsageError, world_of
 
 if TYPE_CHECKING:
     from .main import Context
@@ -69,6 +69,11 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--parameter", action="append", default=[], metavar="KEY=VALUE", help="template parameter or stand-in"
     )
+    parser.add_argument(
+        "--allow-external-handlers",
+        action="store_true",
+        help="run authorizer handler code outside the world file's directory (docs/threat-model.md)",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free one (default)")
     parser.add_argument(
@@ -81,7 +86,7 @@ def add_parser(commands: Any) -> None:
 def run(ctx: Context, args: argparse.Namespace) -> int:
     from ..endpoint import Endpoint
 
-    world = load_world(args.world, args.parameter) if args.world else None
+    world = world_of(args) if args.world else None
     if world is not None and args.region and args.region != world.region:
         raise UsageError(f"argument --region: the world file serves {world.region}, not {args.region}")
     if not 0 <= args.port <= 65535:

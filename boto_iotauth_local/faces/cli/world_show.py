@@ -152,7 +152,7 @@ def _sections(shown: dict[str, Any], labels: dict[str, str]) -> list[tuple[str, 
 
 def show_command(ctx: Any, args: argparse.Namespace) -> int:
     """Print the world: tables (default), tab-separated lines per section, or JSON."""
-    world = inputs.load_world(args.world, args.parameter)
+    world = inputs.world_of(args)
     shown = describe(world)
     labels = {c["certificateArn"]: c["name"] for c in shown["certificates"] if c["name"]}
     if args.output == "json":

@@ -44,17 +44,29 @@ def file_format(path: Path) -> str:
     return kind
 
 
+#: How a caller allows handler code outside the world file's directory, for the refusal's message.
+ALLOW_EXTERNAL_HINT = (
+    "World.from_file(..., allow_external_handlers=True), iotauth-local --allow-external-handlers, "
+    "or IOTAUTH_LOCAL_ALLOW_EXTERNAL_HANDLERS=1 for the AWS CLI plugin"
+)
+
+
 def load_world(
     path: str | os.PathLike[str],
     *,
     world_class: type[W] = World,  # type: ignore[assignment]
     into: W | None = None,
+    allow_external_handlers: bool = False,
 ) -> W:
     """Read the world file at ``path`` (YAML or JSON, by suffix) into a new world, or ``into`` one.
 
     Loaded ``into`` a world (one built from a template, say), the file adds to it: it may name that
     world's policies, and its certificates by their labels; an ``account_id`` or ``region`` it declares
     must be the world's.
+
+    A world file is trusted like code: its authorizers' handlers run when invoked. Their ``code_dir`` and
+    file handlers must lie inside the world file's directory unless ``allow_external_handlers`` is True
+    (docs/threat-model.md).
     """
     source = Path(path)
     json_syntax = file_format(source) == "json"
@@ -65,7 +77,8 @@ def load_world(
     except (OSError, UnicodeDecodeError) as exc:
         raise WorldFileError(source, None, None, f"cannot read the file: {exc}") from None
     root = schema.parse(text, source, json_syntax=json_syntax)
-    return _Loader(root, source.resolve().parent).load(world_class, into)
+    loader = _Loader(root, source.resolve().parent, allow_external_handlers=allow_external_handlers)
+    return loader.load(world_class, into)
 
 
 @contextmanager
@@ -90,6 +103,7 @@ def _choices(names: Any) -> str:
 class _Loader:
     root: Field
     base_dir: Path
+    allow_external_handlers: bool = False
     world: World = field(init=False)
     labels: dict[str, str] = field(default_factory=dict)
     label_lines: dict[str, int] = field(default_factory=dict)
@@ -519,6 +533,7 @@ class _Loader:
             code_dir = self._path(fields["code_dir"])
             if not code_dir.is_dir():
                 raise fields["code_dir"].error(f"no such directory: {code_dir}")
+            self._check_inside(fields["code_dir"], code_dir, "code directory")
         handler = fields["handler"].text()
         try:
             kind, target, attribute = split_reference(handler)
@@ -529,6 +544,7 @@ class _Loader:
             handler_file = ((code_dir or self.base_dir) / Path(target).expanduser()).resolve()
             if not handler_file.is_file():
                 raise fields["handler"].error(f"no such handler file: {handler_file}")
+            self._check_inside(fields["handler"], handler_file, "handler file")
             if code_dir is None:
                 handler = f"{handler_file}:{attribute}"
         runtime = fields["runtime"].text() if "runtime" in fields else "auto"
@@ -550,6 +566,16 @@ class _Loader:
         if arn in self.functions.values():
             raise fields["name"].error(f"duplicate function {name!r} ({arn})")
         self.functions[name] = arn
+
+    def _check_inside(self, where: Field, path: Path, what: str) -> None:
+        """Refuse handler code outside the world file's directory unless the caller allowed it."""
+        if self.allow_external_handlers or path.is_relative_to(self.base_dir):
+            return
+        raise where.error(
+            f"the {what} {path} is outside the world file's directory {self.base_dir}; a world file is "
+            "trusted like code, and handler code outside its directory runs only when the caller allows "
+            f"it ({ALLOW_EXTERNAL_HINT})"
+        )
 
     def _function_arn(self, where: Field) -> str:
         """A function by its name or ARN; an ARN not in the file is kept, with no local stand-in."""

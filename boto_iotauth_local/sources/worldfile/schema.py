@@ -153,12 +153,15 @@ def _too_deep() -> str:
     return f"the file is nested too deeply (more than {FILE_MAX_DEPTH} levels of mappings and lists)"
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
+def _collections(node: yaml.Node) -> list[yaml.Node]:
+    """The mappings and lists directly inside ``node``, last first (scalars add no level)."""
     if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [n for kv in node.value for n in kv]
-    return []
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [n for kv in node.value for n in kv]
+    else:
+        return []
+    return [child for child in reversed(children) if not isinstance(child, yaml.ScalarNode)]
 
 
 def _check_depth(root: yaml.Node, path: Path) -> None:
@@ -166,32 +169,38 @@ def _check_depth(root: yaml.Node, path: Path) -> None:
 
     Iterative, so no file can exhaust the stack here; every recursive walk after it is then bounded.
     """
-    height: dict[int, int] = {}  # levels below and including a finished node
-    on_path: set[int] = set()
-    stack: list[tuple[yaml.Node, list[yaml.Node]]] = [(root, _children(root))]
-    on_path.add(id(root))
+    if isinstance(root, yaml.ScalarNode):
+        return
+    height: dict[int, int] = {}  # levels of mappings and lists in a finished node, itself included
+    on_path: set[int] = {id(root)}
+    # Each entry: a node, its children still to visit (popped in file order), the tallest child so far.
+    stack: list[tuple[yaml.Node, list[yaml.Node], list[int]]] = [(root, _collections(root), [0])]
     while stack:
-        node, pending = stack[-1]
+        node, pending, tallest = stack[-1]
         if not pending:
             stack.pop()
             on_path.discard(id(node))
-            below = max((height[id(c)] for c in _children(node)), default=0)
-            height[id(node)] = below + (0 if isinstance(node, yaml.ScalarNode) else 1)
+            height[id(node)] = tallest[0] + 1
+            if stack:
+                parent_tallest = stack[-1][2]
+                parent_tallest[0] = max(parent_tallest[0], tallest[0] + 1)
             continue
-        child = pending.pop(0)
+        child = pending.pop()
         key = id(child)
         if key in on_path:
             raise WorldFileError(
                 path, child.start_mark.line + 1, None, "an alias refers to a value containing it"
             )
-        if key in height:
-            if len(stack) + height[key] > FILE_MAX_DEPTH:
+        known = height.get(key)
+        if known is not None:
+            if len(stack) + known > FILE_MAX_DEPTH:
                 raise WorldFileError(path, child.start_mark.line + 1, None, _too_deep())
+            tallest[0] = max(tallest[0], known)
             continue
-        if not isinstance(child, yaml.ScalarNode) and len(stack) >= FILE_MAX_DEPTH:
+        if len(stack) >= FILE_MAX_DEPTH:
             raise WorldFileError(path, child.start_mark.line + 1, None, _too_deep())
         on_path.add(key)
-        stack.append((child, _children(child)))
+        stack.append((child, _collections(child), [0]))
 
 
 def _check_expansion(root: yaml.Node, path: Path) -> None:

@@ -336,3 +336,21 @@ def test_a_certificate_name_from_the_world_file_is_a_principal(setup: dict[str, 
         "text",
     )
     assert (done.returncode, done.stdout) == (0, "ALLOWED\n"), done.stderr
+
+
+def test_handler_code_outside_the_world_directory_needs_the_allow_setting(setup: dict[str, str]) -> None:
+    base = Path(setup["base"])
+    (base / "worlds").mkdir(exist_ok=True)
+    world = yaml.safe_load((base / "world.yaml").read_text())
+    world["functions"][0]["handler"] = "../handlers/app.py:handler"
+    world["certificates"][0]["pem_file"] = "../sensor.pem"
+    (base / "worlds" / "outside.yaml").write_text(yaml.safe_dump(world))
+    invoke = ("iot", "test-invoke-authorizer", "--authorizer-name", "cli-authorizer", "--token", "allow")
+    done = aws(setup, *invoke, world_env=str(base / "worlds" / "outside.yaml"))
+    assert done.returncode == 255
+    assert "is outside the world file's directory" in done.stderr
+    assert "IOTAUTH_LOCAL_ALLOW_EXTERNAL_HANDLERS" in done.stderr
+    allowed = "iotauth_local_allow_external_handlers = true"
+    done = aws(setup, *invoke, world_env=str(base / "worlds" / "outside.yaml"), profile=allowed)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["isAuthenticated"] is True

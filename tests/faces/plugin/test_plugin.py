@@ -30,7 +30,7 @@ STATEMENT = {"Effect": "Allow", "Action": "iot:*", "Resource": "*"}
 OPEN = json.dumps({"Version": "2012-10-17", "Statement": [STATEMENT]})
 
 
-def _from_file(cls, path):
+def _from_file(cls, path, **options):
     world = cls()
     world.create_policy(policyName=Path(path).stem, policyDocument=OPEN)
     return world
@@ -223,7 +223,7 @@ def test_unused_markers_are_fine():
     )
     run(pytester).assert_outcomes(passed=1)
     result = pytester.runpytest_subprocess(*PLUGIN_ARGS, "--markers")
-    result.stdout.fnmatch_lines(["@pytest.mark.iot_world(path)*", "@pytest.mark.iot_auth(**options)*"])
+    result.stdout.fnmatch_lines(["@pytest.mark.iot_world(path*", "@pytest.mark.iot_auth(**options)*"])
 
 
 def test_options_from_ini_and_markers(pytester: pytest.Pytester) -> None:
