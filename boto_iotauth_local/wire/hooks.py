@@ -184,8 +184,32 @@ _thread = threading.local()
 PASS: Any = object()
 
 
+@dataclass(frozen=True)
+class Send:
+    """A ``before-send`` that ``responder`` answers: :meth:`answer` makes the response.
+
+    :func:`decide` returns it instead of answering, so that each emitter runs the answer its own way:
+    botocore's at once, aiobotocore's in a worker thread (:mod:`.aio`).
+    """
+
+    responder: Responder
+    operation: str
+    request: AWSPreparedRequest
+
+    def answer(self) -> AWSResponse:
+        return self.responder.respond(self.operation, self.request)
+
+
 def intercept(emitter: Any, event_name: Any, kwargs: dict[str, Any]) -> Any:
     """Answer one emitted event, or return :data:`PASS` to let the emitter's handlers run."""
+    decision = decide(emitter, event_name, kwargs)
+    if isinstance(decision, Send):
+        return [(decision.responder.respond, decision.answer())]
+    return decision
+
+
+def decide(emitter: Any, event_name: Any, kwargs: dict[str, Any]) -> Any:
+    """What to do with one emitted event: :data:`PASS`, the handlers' responses, or a :class:`Send`."""
     if type(event_name) is not str:
         return PASS
     if _SERVICE_INFIX not in event_name:
@@ -199,8 +223,7 @@ def intercept(emitter: Any, event_name: Any, kwargs: dict[str, Any]) -> Any:
         request = kwargs.get("request")
         binding = _call_for(getattr(request, "context", None), emitter, operation)
         if binding is not None:
-            responder = binding.responder
-            return [(responder.respond, responder.respond(operation, request))]
+            return Send(binding.responder, operation, request)
     elif kind == "choose-signer":
         binding = _call_for(kwargs.get("context"), emitter, operation)
         if binding is not None and not binding.responder.sign_requests:
@@ -226,6 +249,9 @@ def _install() -> None:
     if _wrapper is None:
         _wrapper = wrapt.FunctionWrapper(HierarchicalEmitter.__dict__["_emit"], _emit)
         HierarchicalEmitter._emit = _wrapper
+        from . import aio  # aiobotocore's emitter, when it is installed
+
+        aio.install()
 
 
 def _idle_now() -> bool:
@@ -237,6 +263,9 @@ def _idle_now() -> bool:
     _wrapper = None  # first: a call ended by the collector during what follows finds nothing to undo
     if HierarchicalEmitter.__dict__.get("_emit") is wrapper:
         HierarchicalEmitter._emit = wrapper.__wrapped__
+    from . import aio
+
+    aio.uninstall()
     # If something else wrapped _emit after us, our wrapper stays inside it, inert with nothing bound.
     return True
 

@@ -2,7 +2,8 @@
 
 - AWS CLI v2, from ``../shared/clients/aws-cli-2.36.7-src.tar.gz``, installed into its own virtual
   environment by pip (its dependencies come from the package index);
-- the AWS SDK for JavaScript v3's IoT client, installed by npm.
+- the AWS SDK for JavaScript v3's IoT client, installed by npm;
+- aioboto3 and aiobotocore, in a venv of their own (they pin a botocore of their own).
 
 Each builder takes a file lock, so parallel test workers build once; a finished build is marked with a
 stamp file, a failed one is removed and reported. When a client cannot be had (no tarball, no npm, no
@@ -28,6 +29,8 @@ CACHE = Path(os.environ.get("BOTO_IOTAUTH_LOCAL_CACHE", "~/.cache/boto-iotauth-l
 CLI_V2_VERSION = "2.36.7"
 CLI_V2_TARBALL = REPO.parent / "shared" / "clients" / f"aws-cli-{CLI_V2_VERSION}-src.tar.gz"
 JS_SDK_VERSION = "3.1169.0"
+#: aioboto3 pins its aiobotocore, which pins botocore: they get a venv of their own, not the suite's.
+AIOBOTO3_VERSION = "15.5.0"
 _STAMP = "build-complete"
 
 
@@ -121,8 +124,30 @@ def js_sdk() -> Path:
         return home
 
 
-if __name__ == "__main__":  # build both ahead of a test run: python -m tests.clients.cache
-    for builder in (aws_cli_v2, js_sdk):
+def aio_python() -> Path:
+    """A Python with aioboto3 (so aiobotocore and the botocore it pins) and this package's dependencies.
+
+    The package itself is not installed there: run it with the checkout on ``PYTHONPATH``.
+    """
+    name = f"aioboto3-{AIOBOTO3_VERSION}-py{sys.version_info.major}{sys.version_info.minor}"
+    home = CACHE / name
+    python = home / "venv" / "bin" / "python"
+    with _locked(name):
+        if (home / _STAMP).is_file() and python.is_file():
+            return python
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True, exist_ok=True)
+        log = home / "build.log"
+        base = getattr(sys, "_base_executable", sys.executable)
+        _run([base, "-m", "venv", str(home / "venv")], log, 120)
+        packages = [f"aioboto3=={AIOBOTO3_VERSION}", "cryptography>=42", "wrapt>=1.16", "PyYAML>=6"]
+        _run([str(python), "-m", "pip", "install", "--quiet", *packages], log, 1200)
+        (home / _STAMP).write_text(AIOBOTO3_VERSION + "\n")
+        return python
+
+
+if __name__ == "__main__":  # build them ahead of a test run: python -m tests.clients.cache
+    for builder in (aws_cli_v2, js_sdk, aio_python):
         try:
             print(f"{builder.__name__}: {builder()}")
         except Unavailable as exc:
