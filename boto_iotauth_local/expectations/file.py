@@ -75,6 +75,7 @@ class ExpectationsFile:
         world: WorldPaths | None = None,
         *,
         parameters: Mapping[str, Any] | None = None,
+        allow_external_handlers: bool = False,
     ) -> World:
         """The world to check: ``world`` (paths, as ``--world`` gives them) if given, else the file's own.
 
@@ -82,7 +83,12 @@ class ExpectationsFile:
         WorldFileError (they are about that file).
         """
         given = {**self.parameters, **(parameters or {})}
-        options: dict[str, Any] = {"parameters": given, "region": self.region, "account_id": self.account_id}
+        options: dict[str, Any] = {
+            "parameters": given,
+            "region": self.region,
+            "account_id": self.account_id,
+            "allow_external_handlers": allow_external_handlers,
+        }
         if world is not None:
             return World.from_file(world, **options)
         if not self.world_paths:

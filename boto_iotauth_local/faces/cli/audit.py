@@ -32,7 +32,22 @@ def add_parser(commands: Any, epilog: str) -> None:
         epilog=epilog + "  (audit: 1 means a finding at or above --fail-on)\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--world", required=True, metavar="FILE", help="world file (YAML or JSON) to audit")
+    parser.add_argument(
+        "--world",
+        required=True,
+        action="append",
+        metavar="FILE",
+        help="world to audit: a world file, a CloudFormation/SAM template, a cdk.out folder or terraform "
+        "show -json output; repeat to combine",
+    )
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="template parameter, or stand-in for a value unknown offline; repeatable",
+    )
+    inputs.add_external_handlers_option(parser)
     parser.add_argument("--region", help="region to audit (default: the world's region)")
     parser.add_argument(
         "--checks",
@@ -100,7 +115,7 @@ def _table(report: AuditReport) -> str:
 def audit_command(ctx: Context, args: argparse.Namespace) -> ExitCode:
     from ...activation.handle import activate
 
-    world = inputs.load_world(args.world)
+    world = inputs.world_of(args)
     target = activate(world).world_for(args.region) if args.region else world
     try:
         checks, configurations = _checks(args.checks), _configurations(args)

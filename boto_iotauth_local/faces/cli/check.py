@@ -51,6 +51,7 @@ def register(commands: Any) -> None:
         "'parameters:' (this one wins); repeatable",
     )
     parser.add_argument("--junit-xml", metavar="PATH", help="also write the results as JUnit XML, for CI")
+    inputs.add_external_handlers_option(parser)
     parser.set_defaults(run=check_command)
 
 
@@ -60,7 +61,10 @@ def check_command(ctx: Context, args: argparse.Namespace) -> ExitCode:
     try:
         for name in args.files:
             parsed = load_expectations(name)
-            reports.append(parsed.check(parsed.load_world(args.world, parameters=parameters)))
+            world = parsed.load_world(
+                args.world, parameters=parameters, allow_external_handlers=args.allow_external_handlers
+            )
+            reports.append(parsed.check(world))
     except (ExpectationsError, WorldFileError) as exc:
         raise InputError(str(exc)) from None
     if args.junit_xml:

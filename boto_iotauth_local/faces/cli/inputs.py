@@ -49,6 +49,16 @@ def load_world(
         raise InputError(str(exc)) from None
 
 
+def add_external_handlers_option(parser: Any) -> None:
+    """``--allow-external-handlers``, for every command that loads a world."""
+    parser.add_argument(
+        "--allow-external-handlers",
+        action="store_true",
+        help="run authorizer handler code outside the world file's directory (a world file is "
+        "trusted like code: see docs/threat-model.md)",
+    )
+
+
 def world_of(args: Any) -> World:
     """The world ``--world`` (and ``--parameter``) name, with ``--allow-external-handlers`` if given."""
     allow = bool(getattr(args, "allow_external_handlers", False))

@@ -73,12 +73,7 @@ def _common(world: bool = True) -> argparse.ArgumentParser:
             "a Terraform value known after apply); repeatable",
         )
         parent.add_argument("--region", help="region of the call (default: the world's region)")
-        parent.add_argument(
-            "--allow-external-handlers",
-            action="store_true",
-            help="run authorizer handler code outside the world file's directory (a world file is "
-            "trusted like code: see docs/threat-model.md)",
-        )
+        inputs.add_external_handlers_option(parent)
     parent.add_argument(
         "--output",
         choices=OUTPUTS,

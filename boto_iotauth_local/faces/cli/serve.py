@@ -13,7 +13,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from .inputs import UsageError, world_of
+from .inputs import UsageError, add_external_handlers_option, world_of
 
 if TYPE_CHECKING:
     from .main import Context
@@ -69,11 +69,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--parameter", action="append", default=[], metavar="KEY=VALUE", help="template parameter or stand-in"
     )
-    parser.add_argument(
-        "--allow-external-handlers",
-        action="store_true",
-        help="run authorizer handler code outside the world file's directory (docs/threat-model.md)",
-    )
+    add_external_handlers_option(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free one (default)")
     parser.add_argument(

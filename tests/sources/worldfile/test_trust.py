@@ -133,3 +133,37 @@ def test_the_pytest_marker_takes_the_option(layout: Path) -> None:
     )
     assert "1 passed, 1 error" in done.stdout, done.stdout + done.stderr
     assert "outside the world file's directory" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("audit", "--output", "json"),
+        ("world", "show"),
+        ("who-can", "--action-type", "PUBLISH", "--resource", "arn:aws:iot:us-east-1:123456789012:topic/t"),
+    ],
+    ids=lambda command: command[0],
+)
+def test_every_command_that_loads_a_world_takes_the_option(layout: Path, command: tuple[str, ...]) -> None:
+    path = world_file(layout, OUTSIDE["relative-file"])
+    refused = run_cli(*command, "--world", path)
+    assert refused.code == 4 and "--allow-external-handlers" in refused.err, refused.err
+    allowed = run_cli(*command, "--world", path, "--allow-external-handlers")
+    assert allowed.code in (0, 1), allowed.err
+
+
+def test_check_takes_the_option(layout: Path) -> None:
+    path = world_file(layout, OUTSIDE["relative-file"])
+    expectations = layout / "worlds" / "iot-expectations.yaml"
+    expectations.write_text(
+        "world: world.yaml\nexpectations:\n"
+        "  - principal: arn:aws:iot:us-east-1:123456789012:cert/" + "a" * 64 + "\n"
+        "    action: publish\n    resources: [t]\n    expect: denied\n"
+    )
+    assert Path(path).parent == expectations.parent
+    refused = run_cli("check", str(expectations))
+    assert refused.code == 4 and "--allow-external-handlers" in refused.err, refused.err
+    allowed = run_cli("check", str(expectations), "--allow-external-handlers")
+    # The world loaded: what is left is the expectation's own principal, which this world lacks.
+    assert allowed.code == 4 and "no certificate" in allowed.err, allowed.err
+    assert "--allow-external-handlers" not in allowed.err
