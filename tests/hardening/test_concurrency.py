@@ -14,8 +14,6 @@ for the intercepted events, no scope marker is left on any emitter, and the wire
 
 from __future__ import annotations
 
-import itertools
-import json
 import socket
 import threading
 import time
@@ -34,10 +32,9 @@ from botocore.hooks import HierarchicalEmitter
 from boto_iotauth_local import World, activate
 from boto_iotauth_local.wire import hooks
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-GROUP = f"arn:aws:iot:{REGION}:{ACCOUNT}:thinggroup/fleet"
-INFO = [{"actionType": "CONNECT", "resources": [f"arn:aws:iot:{REGION}:{ACCOUNT}:client/c1"]}]
+from .stress import ACCOUNT, GROUP, INFO, REGION, stamp
+from .stress import make_world as stress_world
+
 EVENTS = [
     f"{kind}.iot.{operation}"
     for kind in ("before-send", "choose-signer")
@@ -47,23 +44,9 @@ CYCLES = 15  # activation cycles per activator thread: bounds the run
 HANG_GUARD_SECONDS = 120.0
 ORIGINAL_EMIT = HierarchicalEmitter.__dict__["_emit"]
 
-_sequence = itertools.count()
-
-
-def stamp() -> int:
-    return next(_sequence)  # atomic under the GIL
-
-
 def make_world(label: str) -> World:
-    world = World(account_id=ACCOUNT, region=REGION)
-    world.create_policy(
-        policyName=f"World-{label}",
-        policyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iot:*", "Resource": "*"}]}
-        ),
-    )
-    world.create_thing_group(thingGroupName="fleet")
-    world.attach_policy(policyName=f"World-{label}", target=GROUP)
+    """The stress test's world, plus an authorizer that answers with the world's name as principalId."""
+    world = stress_world(label)
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return {
