@@ -92,6 +92,32 @@ def loads(
         raise JSONDataError(too_deep(max_depth)) from None
 
 
+def compact(value: Any) -> bytes:
+    """``value`` as compact JSON in UTF-8, as the service writes its responses."""
+    return json.dumps(value, separators=(",", ":")).encode("utf-8")
+
+
+class EncodedObject(dict[str, Any]):
+    """A JSON object that carries its compact encoding: its members for readers, ``encoded`` for the wire.
+
+    Answers are assembled from parts decided (and encoded) once and shared by many answers, so the wire
+    joins encoded parts instead of encoding every answer anew. ``encoded`` is exactly :func:`compact` of
+    the members; the object is never changed after it is made.
+    """
+
+    __slots__ = ("encoded",)
+
+    def __init__(self, members: dict[str, Any], encoded: bytes) -> None:
+        super().__init__(members)
+        self.encoded = encoded
+
+    @classmethod
+    def with_array(cls, name: str, items: list[Any], encoded_items: list[bytes]) -> EncodedObject:
+        """``{name: items}``, encoded from the items' own encodings (``encoded_items``, in order)."""
+        encoded = b"{" + compact(name) + b":[" + b",".join(encoded_items) + b"]}"
+        return cls({name: items}, encoded)
+
+
 def _type_name(value: Any) -> str:
     return type(value).__name__
 

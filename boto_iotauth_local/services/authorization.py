@@ -16,6 +16,7 @@ from ..caches import OBJECT_BYTES, ByteBoundedCache, text_bytes
 from ..engine import Decision, Policy, RequestContext, context_reading, evaluate
 from ..engine.footguns import Note
 from ..engine.footguns import notes as footgun_notes
+from ..engine.jsondata import compact
 from ..errors import InvalidRequestException, ResourceNotFoundException
 from ..world import World
 from .context import request_values
@@ -108,6 +109,7 @@ class AuthResult:
     decisions: tuple[ResourceDecision, ...]
     variables: dict[str, Any]
     _wire: dict[str, Any] | None = field(default=None, init=False, compare=False, repr=False)
+    _wire_json: bytes | None = field(default=None, init=False, compare=False, repr=False)
     _notes: tuple[Note, ...] | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
@@ -134,6 +136,14 @@ class AuthResult:
             built = self.to_dict()
             object.__setattr__(self, "_wire", built)
         return built
+
+    def wire_json(self) -> bytes:
+        """:meth:`wire` as compact JSON, encoded once: answers shared by many responses are not re-encoded."""
+        encoded = self._wire_json
+        if encoded is None:
+            encoded = compact(self.wire())
+            object.__setattr__(self, "_wire_json", encoded)
+        return encoded
 
     def to_dict(self) -> dict[str, Any]:
         """The service's ``AuthResult`` shape; every member present, empty lists included (A7)."""

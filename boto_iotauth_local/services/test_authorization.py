@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..caches import OBJECT_BYTES, ByteBoundedCache, text_bytes
+from ..engine.jsondata import EncodedObject
 from ..errors import InvalidRequestException
 from ..world import World
 from .authorization import PolicySet, authorize, reused_policy_set
@@ -13,7 +14,7 @@ from .options import ServiceOptions
 
 #: Whole responses by (id of the policy set, authInfos): (the set, held so its id stays unique, the
 #: response). The service hands back the same object for a repeated request: the wire reuses its encoding.
-_RESPONSES: ByteBoundedCache[tuple[object, ...], tuple[PolicySet, dict[str, Any]]] = ByteBoundedCache(
+_RESPONSES: ByteBoundedCache[tuple[object, ...], tuple[PolicySet, EncodedObject]] = ByteBoundedCache(
     "services.responses"
 )
 
@@ -40,11 +41,10 @@ def test_authorization(world: World, params: Mapping[str, Any], options: Service
     known = _RESPONSES.get(key)
     if known is not None and known[0] is resolved:
         return known[1]  # the same object: the wire layer reuses its encoding
-    response = {
-        "authResults": [
-            authorize(resolved, info["actionType"], info["resources"]).wire() for info in auth_infos
-        ]
-    }
+    results = [authorize(resolved, info["actionType"], info["resources"]) for info in auth_infos]
+    response = EncodedObject.with_array(
+        "authResults", [r.wire() for r in results], [r.wire_json() for r in results]
+    )
     size = text_bytes(*(resource for _, resources in infos for resource in resources))
     _RESPONSES.put(key, (resolved, response), size + OBJECT_BYTES * len(infos))
     return response

@@ -18,6 +18,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 
 from ..caches import ByteBoundedCache, text_bytes
+from ..engine.jsondata import EncodedObject
 from ..errors import ServiceError
 from .model import error_status
 
@@ -50,6 +51,8 @@ _ENCODED: ByteBoundedCache[int, tuple[Mapping[str, Any], bytes]] = ByteBoundedCa
 
 
 def _encode(body: Mapping[str, Any]) -> bytes:
+    if type(body) is EncodedObject:
+        return body.encoded
     known = _ENCODED.get(id(body))
     if known is not None and known[0] is body:
         return known[1]
