@@ -12,7 +12,8 @@ import base64
 import binascii
 import functools
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from botocore.model import Shape
@@ -20,6 +21,8 @@ from botocore.model import Shape
 from ..errors import InvalidRequestException
 
 _MAX_SHOWN = 200
+#: Patterns that every string satisfies (the model's resource names): not worth a regular expression.
+_ANY_TEXT = frozenset({"[\\s\\S]*"})
 
 
 @functools.lru_cache(maxsize=256)
@@ -42,81 +45,148 @@ def _show(value: Any) -> str:
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 
 
+class _Rule:
+    """A shape's constraints, read from the model once (botocore builds ``metadata`` anew on every read)."""
+
+    __slots__ = ("enum", "key", "kind", "max", "member", "members", "min", "pattern", "required", "value")
+
+    def __init__(self, shape: Shape) -> None:
+        meta = shape.metadata
+        self.kind: str = shape.type_name
+        self.min: Any = meta.get("min")
+        self.max: Any = meta.get("max")
+        self.enum: tuple[str, ...] = tuple(getattr(shape, "enum", None) or ())
+        text = meta.get("pattern")
+        accepts_all = text in _ANY_TEXT
+        self.pattern: tuple[str, re.Pattern[str]] | None = (
+            (text, _pattern(text)) if text and not accepts_all else None
+        )
+        self.required: tuple[str, ...] = ()
+        self.members: tuple[tuple[str, _Rule], ...] = ()
+        self.member: _Rule | None = None
+        self.key: _Rule | None = None
+        self.value: _Rule | None = None
+
+    def fill(self, shape: Shape) -> None:
+        """The nested rules, once this rule is in the memo (shapes may refer to themselves)."""
+        if self.kind == "structure":
+            self.required = tuple(shape.required_members)
+            self.members = tuple((name, _rule(member)) for name, member in shape.members.items())
+        elif self.kind == "list":
+            self.member = _rule(shape.member)
+        elif self.kind == "map":
+            self.key, self.value = _rule(shape.key), _rule(shape.value)
+
+
+#: Rules by the identity of their shape (held, so the identity stays unique). Model shapes live as long as
+#: their cached operation model.
+_RULES: dict[int, tuple[Shape, _Rule]] = {}
+_RULES_LOCK = threading.Lock()
+
+
+def _rule(shape: Shape) -> _Rule:
+    found = _RULES.get(id(shape))
+    if found is not None and found[0] is shape:
+        return found[1]
+    made = _Rule(shape)
+    with _RULES_LOCK:
+        found = _RULES.get(id(shape))
+        if found is not None and found[0] is shape:
+            return found[1]
+        _RULES[id(shape)] = (shape, made)
+    made.fill(shape)
+    return made
+
+
+#: Where a value is: a member path in the service's form (``authInfos.1.member.resources``), built only for
+#: an error message: ``(parent, ".name")`` for a structure or map member, ``(parent, index)`` for a list item.
+Path = str | tuple["Path", str | int]
+
+
+def _text(path: Path) -> str:
+    tails: list[str] = []
+    while isinstance(path, tuple):
+        path, tail = path
+        tails.append(f".{tail}.member" if isinstance(tail, int) else tail)
+    return path + "".join(reversed(tails))
+
+
 class _Checker:
     def __init__(self) -> None:
         self.errors: list[str] = []
 
-    def fail(self, value: Any, path: str, rule: str) -> None:
+    def fail(self, value: Any, path: Path, rule: str) -> None:
         shown = "null" if value is None else f"'{_show(value)}'"
-        self.errors.append(f"Value {shown} at '{path}' failed to satisfy constraint: {rule}")
+        self.errors.append(f"Value {shown} at '{_text(path)}' failed to satisfy constraint: {rule}")
 
-    def check(self, value: Any, shape: Shape, path: str) -> None:
-        kind = shape.type_name
-        checker = getattr(self, f"_{kind}", None)
+    def check(self, value: Any, rule: _Rule, path: Path) -> None:
+        checker = _CHECKS.get(rule.kind)
         if checker is not None:
-            checker(value, shape, path)
+            checker(self, value, rule, path)
 
-    def _length(self, value: Any, length: int, shape: Shape, path: str) -> None:
-        meta = shape.metadata
-        if "min" in meta and length < meta["min"]:
-            self.fail(value, path, f"Member must have length greater than or equal to {meta['min']}")
-        if "max" in meta and length > meta["max"]:
-            self.fail(value, path, f"Member must have length less than or equal to {meta['max']}")
+    def _length(self, value: Any, length: int, rule: _Rule, path: Path) -> None:
+        if rule.min is not None and length < rule.min:
+            self.fail(value, path, f"Member must have length greater than or equal to {rule.min}")
+        if rule.max is not None and length > rule.max:
+            self.fail(value, path, f"Member must have length less than or equal to {rule.max}")
 
-    def _structure(self, value: Any, shape: Shape, path: str) -> None:
+    def _structure(self, value: Any, rule: _Rule, path: Path) -> None:
         if not isinstance(value, Mapping):
             self.fail(value, path, "Member must be a structure")
             return
-        prefix = f"{path}." if path else ""
-        for name in shape.required_members:
+        for name in rule.required:
             if value.get(name) is None:
-                self.fail(None, prefix + name, "Member must not be null")
-        for name, member in shape.members.items():
-            if value.get(name) is not None:
-                self.check(value[name], member, prefix + name)
+                self.fail(None, (path, f".{name}") if path else name, "Member must not be null")
+        for name, member in rule.members:
+            item = value.get(name)
+            if item is not None:
+                self.check(item, member, (path, f".{name}") if path else name)
 
-    def _list(self, value: Any, shape: Shape, path: str) -> None:
+    def _list(self, value: Any, rule: _Rule, path: Path) -> None:
         if not isinstance(value, list):
             self.fail(value, path, "Member must be a list")
             return
-        self._length(value, len(value), shape, path)
+        self._length(value, len(value), rule, path)
+        member = rule.member
+        assert member is not None
         for index, item in enumerate(value, start=1):
-            item_path = f"{path}.{index}.member"
+            item_path = (path, index)
             if item is None:
                 self.fail(None, item_path, "Member must not be null")
             else:
-                self.check(item, shape.member, item_path)
+                self.check(item, member, item_path)
 
-    def _map(self, value: Any, shape: Shape, path: str) -> None:
+    def _map(self, value: Any, rule: _Rule, path: Path) -> None:
         if not isinstance(value, Mapping):
             self.fail(value, path, "Member must be a map")
             return
-        self._length(value, len(value), shape, path)
-        key_shape, value_shape = shape.key, shape.value
+        self._length(value, len(value), rule, path)
+        key_rule, value_rule = rule.key, rule.value
+        assert key_rule is not None and value_rule is not None
         for key, item in value.items():
             key_errors = _Checker()
-            key_errors.check(key, key_shape, path)
+            key_errors.check(key, key_rule, path)
             for error in key_errors.errors:
-                rule = error.split("failed to satisfy constraint: ", 1)[1]
-                self.fail(value, path, f"Map keys must satisfy constraint: [{rule}]")
+                broken = error.split("failed to satisfy constraint: ", 1)[1]
+                self.fail(value, path, f"Map keys must satisfy constraint: [{broken}]")
             if item is None:
-                self.fail(None, f"{path}.{key}", "Member must not be null")
+                self.fail(None, (path, f".{key}"), "Member must not be null")
             else:
-                self.check(item, value_shape, f"{path}.{key}")
+                self.check(item, value_rule, (path, f".{key}"))
 
-    def _string(self, value: Any, shape: Shape, path: str) -> None:
+    def _string(self, value: Any, rule: _Rule, path: Path) -> None:
         if not isinstance(value, str):
             self.fail(value, path, "Member must be a string")
             return
-        self._length(value, len(value), shape, path)
-        enum = shape.enum
+        self._length(value, len(value), rule, path)
+        enum = rule.enum
         if enum and value not in enum:
             self.fail(value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
-        pattern = shape.metadata.get("pattern")
-        if pattern and not _pattern(pattern).fullmatch(value):
-            self.fail(value, path, f"Member must satisfy regular expression pattern: {pattern}")
+        pattern = rule.pattern
+        if pattern is not None and not pattern[1].fullmatch(value):
+            self.fail(value, path, f"Member must satisfy regular expression pattern: {pattern[0]}")
 
-    def _blob(self, value: Any, shape: Shape, path: str) -> None:
+    def _blob(self, value: Any, rule: _Rule, path: Path) -> None:
         # On the rest-json wire a blob is Base64 text; its limits count the decoded bytes.
         if not isinstance(value, str):
             self.fail(value, path, "Member must be Base64-encoded binary data")
@@ -126,33 +196,49 @@ class _Checker:
         except (binascii.Error, ValueError):
             self.fail(value, path, "Member must be Base64-encoded binary data")
             return
-        self._length(value, len(raw), shape, path)
+        self._length(value, len(raw), rule, path)
 
-    def _number(self, value: Any, shape: Shape, path: str, kinds: tuple[type, ...]) -> None:
+    def _number(self, value: Any, rule: _Rule, path: Path, kinds: tuple[type, ...]) -> None:
         if isinstance(value, bool) or not isinstance(value, kinds):
             self.fail(value, path, "Member must be a number")
             return
-        meta = shape.metadata
-        if "min" in meta and value < meta["min"]:
-            self.fail(value, path, f"Member must have value greater than or equal to {meta['min']}")
-        if "max" in meta and value > meta["max"]:
-            self.fail(value, path, f"Member must have value less than or equal to {meta['max']}")
+        if rule.min is not None and value < rule.min:
+            self.fail(value, path, f"Member must have value greater than or equal to {rule.min}")
+        if rule.max is not None and value > rule.max:
+            self.fail(value, path, f"Member must have value less than or equal to {rule.max}")
 
-    def _integer(self, value: Any, shape: Shape, path: str) -> None:
-        self._number(value, shape, path, (int,))
+    def _integer(self, value: Any, rule: _Rule, path: Path) -> None:
+        self._number(value, rule, path, (int,))
 
-    def _long(self, value: Any, shape: Shape, path: str) -> None:
-        self._number(value, shape, path, (int,))
+    def _long(self, value: Any, rule: _Rule, path: Path) -> None:
+        self._number(value, rule, path, (int,))
 
-    def _double(self, value: Any, shape: Shape, path: str) -> None:
-        self._number(value, shape, path, (int, float))
+    def _double(self, value: Any, rule: _Rule, path: Path) -> None:
+        self._number(value, rule, path, (int, float))
 
-    def _float(self, value: Any, shape: Shape, path: str) -> None:
-        self._number(value, shape, path, (int, float))
+    def _float(self, value: Any, rule: _Rule, path: Path) -> None:
+        self._number(value, rule, path, (int, float))
 
-    def _boolean(self, value: Any, shape: Shape, path: str) -> None:
+    def _boolean(self, value: Any, rule: _Rule, path: Path) -> None:
         if not isinstance(value, bool):
             self.fail(value, path, "Member must be a boolean")
+
+
+_CHECKS: dict[str, Callable[[_Checker, Any, _Rule, Path], None]] = {
+    kind: getattr(_Checker, f"_{kind}")
+    for kind in (
+        "structure",
+        "list",
+        "map",
+        "string",
+        "blob",
+        "integer",
+        "long",
+        "double",
+        "float",
+        "boolean",
+    )
+}
 
 
 def validate_request(params: Mapping[str, Any], input_shape: Shape | None) -> None:
@@ -160,7 +246,7 @@ def validate_request(params: Mapping[str, Any], input_shape: Shape | None) -> No
     if input_shape is None:
         return
     checker = _Checker()
-    checker.check(params, input_shape, "")
+    checker.check(params, _rule(input_shape), "")
     errors = checker.errors
     if errors:
         plural = "error" if len(errors) == 1 else "errors"
