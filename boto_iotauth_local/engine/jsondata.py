@@ -65,6 +65,10 @@ def nesting_position(text: str, max_depth: int = MAX_DEPTH) -> int | None:
     return None
 
 
+#: One decoder for every plain read: ``json.loads`` with options builds a new one on each call.
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
 def loads(
     text: str,
     *,
@@ -80,6 +84,8 @@ def loads(
     if position is not None:
         raise JSONDataError(too_deep(max_depth), position=position)
     try:
+        if object_pairs_hook is None:
+            return _DECODER.decode(text)
         return json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=object_pairs_hook)
     except json.JSONDecodeError:
         raise

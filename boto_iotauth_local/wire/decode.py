@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -68,35 +69,80 @@ def _body(request: WireRequest) -> dict[str, Any]:
     return body
 
 
+@dataclass(frozen=True)
+class _Member:
+    name: str
+    location: str | None
+    wire_name: str
+    shape: Shape
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How an operation's input members are read off the wire, worked out once per operation."""
+
+    members: tuple[_Member, ...]
+    uri: bool
+    query: bool
+
+
+#: Plans by the identity of their operation model (held, so the identity stays unique).
+_PLANS: dict[int, tuple[OperationModel, _Plan]] = {}
+
+
+def _plan(operation: OperationModel) -> _Plan:
+    found = _PLANS.get(id(operation))
+    if found is not None and found[0] is operation:
+        return found[1]
+    shape = operation.input_shape
+    members = tuple(
+        _Member(name, member.serialization.get("location"), member.serialization.get("name", name), member)
+        for name, member in (shape.members.items() if shape is not None else ())
+    )
+    plan = _Plan(
+        members,
+        uri=any(m.location == "uri" for m in members),
+        query=any(m.location == "querystring" for m in members),
+    )
+    _PLANS[id(operation)] = (operation, plan)
+    return plan
+
+
 def decode_request(request: WireRequest, operation: OperationModel) -> dict[str, Any]:
     """Return the operation's parameters, keyed by member name, from the serialized request."""
-    input_shape = operation.input_shape
-    if input_shape is None:
+    if operation.input_shape is None:
         return {}
-    url = urlsplit(request.url)
-    uri_match = uri_pattern(operation.http["requestUri"]).fullmatch(url.path)
-    uri_values = {k: unquote(v) for k, v in uri_match.groupdict().items()} if uri_match else {}
-    query = parse_qs(url.query, keep_blank_values=True)
+    plan = _plan(operation)
+    uri_values: dict[str, str] = {}
+    query: dict[str, list[str]] = {}
+    if plan.uri or plan.query:
+        url = urlsplit(request.url)
+        if plan.uri:
+            uri_match = uri_pattern(operation.http["requestUri"]).fullmatch(url.path)
+            if uri_match:
+                uri_values = {k: unquote(v) for k, v in uri_match.groupdict().items()}
+        if plan.query and url.query:
+            query = parse_qs(url.query, keep_blank_values=True)
     body = _body(request)
     params: dict[str, Any] = {}
-    for name, member in input_shape.members.items():
-        location = member.serialization.get("location")
-        wire_name = member.serialization.get("name", name)
-        if location == "uri":
+    for member in plan.members:
+        name, location, wire_name = member.name, member.location, member.wire_name
+        if location is None:
+            if wire_name in body:
+                params[name] = body[wire_name]
+        elif location == "uri":
             if wire_name in uri_values:
-                params[name] = _scalar(member, uri_values[wire_name], name)
+                params[name] = _scalar(member.shape, uri_values[wire_name], name)
         elif location == "querystring":
             if wire_name in query:
                 values = query[wire_name]
-                if member.type_name == "list":
+                if member.shape.type_name == "list":
                     params[name] = values
                 else:
-                    params[name] = _scalar(member, values[-1], name)
+                    params[name] = _scalar(member.shape, values[-1], name)
         elif location == "header":
             value = request.headers.get(wire_name)
             if value is not None:
                 text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
-                params[name] = _scalar(member, text, name)
-        elif location is None and wire_name in body:
-            params[name] = body[wire_name]
+                params[name] = _scalar(member.shape, text, name)
     return params
