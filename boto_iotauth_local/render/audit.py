@@ -61,6 +61,11 @@ def finding_text(finding: Finding, *, explanations: bool = True) -> str:
     return "\n".join(lines)
 
 
+def notes_text(report: AuditReport) -> list[str]:
+    """One line per note: what a check could not decide (a key no CVE-2008-0166 list covers)."""
+    return [f"{run.name}: {note}" for run in report.runs for note in run.notes]
+
+
 def audit_text(report: AuditReport) -> str:
     """A summary line, the checks table, then every finding with its evidence and explanation."""
     stats = report.statistics()
@@ -77,6 +82,8 @@ def audit_text(report: AuditReport) -> str:
     for run in report.runs:
         if run.message:
             parts += ["", f"{run.name}: {run.message}"]
+    for line in notes_text(report):
+        parts += ["", f"note: {line}"]
     return "\n".join(parts)
 
 
@@ -101,6 +108,7 @@ def audit_html(report: AuditReport) -> str:
         f"{stats['nonCompliantChecks']} of {stats['totalChecks']} checks noncompliant, "
         f"{len(report.findings)} findings</div>",
         h.table(("check", "status", "severity", "noncompliant"), rows),
+        *(f"<div>note: {escape(line)}</div>" for line in notes_text(report)),
     ]
     for finding in report.findings:
         body = [f"<div>{h.code(finding.reason_code)}: {escape(finding.reason)}</div>"]
@@ -134,6 +142,8 @@ def audit_junit(report: AuditReport, *, fail_on: str | None = None) -> str:
         elif not run.ran:
             skipped += 1
             ElementTree.SubElement(case, "skipped", message=run.message or run.status)
+        if run.notes:
+            ElementTree.SubElement(case, "system-out").text = "\n".join(run.notes)
     suite.set("failures", str(failures))
     suite.set("skipped", str(skipped))
     suite.set("errors", "0")

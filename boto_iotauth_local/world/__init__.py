@@ -13,6 +13,7 @@ from boto_iotauth_local.world.groups import ThingGroup
 from boto_iotauth_local.world.policies import PolicyVersion, StoredPolicy
 from boto_iotauth_local.world.testcerts import generate_certificate
 from boto_iotauth_local.world.things import Thing, ThingType
+from boto_iotauth_local.world.weak_keys import WeakKeyList, WeakKeyListError
 from boto_iotauth_local.world.world import World
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "Thing",
     "ThingGroup",
     "ThingType",
+    "WeakKeyList",
+    "WeakKeyListError",
     "World",
     "certificate_id_of",
     "generate_certificate",

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from boto_iotauth_local.world.policies import StoredPolicy
     from boto_iotauth_local.world.revocation import RevocationList
     from boto_iotauth_local.world.things import Thing, ThingType
+    from boto_iotauth_local.world.weak_keys import WeakKeyList
 
 
 class _WriteLock:
@@ -104,6 +105,7 @@ class WorldBase:
         self._certificates_by_arn: dict[str, Certificate] = {}
         self._ca_certificates: dict[str, CACertificate] = {}
         self._revocation_lists: tuple[RevocationList, ...] = ()
+        self._weak_key_lists: tuple[WeakKeyList, ...] = ()
 
         self._things: dict[str, Thing] = {}
         self._thing_types: dict[str, ThingType] = {}

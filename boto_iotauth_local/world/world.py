@@ -34,6 +34,7 @@ Readers (snake_case) are what the services call on every request; they take no l
 ``ca_certificate(id)`` /                  the :class:`CACertificate`, or None; every CA certificate
 ``all_ca_certificates()``
 ``revoked_by_issuer(der)``                the registered revocation list that revokes a certificate
+``weak_key_lists()``                      the CVE-2008-0166 key lists registered (``docs/audit-checks.md``)
 ``audit_state``                           Device Defender audit configuration, tasks and findings
 ========================================  ==============================================================
 
@@ -62,6 +63,7 @@ from boto_iotauth_local.world.names import Named, lookup
 from boto_iotauth_local.world.policies import PolicyOperations
 from boto_iotauth_local.world.revocation import RevocationOperations
 from boto_iotauth_local.world.things import ThingOperations
+from boto_iotauth_local.world.weak_keys import WeakKeyListOperations
 
 if TYPE_CHECKING:
     from boto_iotauth_local.services.audit import AuditReport
@@ -73,6 +75,7 @@ class World(
     CertificateOperations,
     CACertificateOperations,
     RevocationOperations,
+    WeakKeyListOperations,
     ThingOperations,
     GroupOperations,
     CognitoOperations,
@@ -134,15 +137,19 @@ class World(
         *,
         now: datetime | None = None,
         configurations: Mapping[str, Mapping[str, str]] | None = None,
+        weak_key_lists: Iterable[str | os.PathLike[str]] | None = None,
     ) -> AuditReport:
         """Run Device Defender audit checks over this world (:func:`boto_iotauth_local.services.audit.audit`).
 
         Default: every check AWS enables by default that can run offline. ``print(report)`` reads as text,
         a notebook shows HTML, ``report.findings`` lists what was found with its evidence.
+        ``weak_key_lists``: paths of CVE-2008-0166 key lists for this audit only (``docs/audit-checks.md``).
         """
         from boto_iotauth_local.services.audit import audit  # the service layer sits above the world
 
-        return audit(self, checks, now=now, configurations=configurations)
+        return audit(
+            self, checks, now=now, configurations=configurations, weak_key_lists=weak_key_lists
+        )
 
     def certificate_arn(self, label: str) -> str:
         """The ARN of the certificate a world file named ``label`` (generated ones get hash ids)."""

@@ -206,6 +206,12 @@ class Env:
         path.write_text(textwrap.dedent(text))
         return World.from_file(path)
 
+    def weak_key_list(self, name: str, text: str) -> Any:
+        path = self.tmp / "weak-keys" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+        return self.world.register_weak_key_list(path)
+
     def template(self, resources: str, *, extra: str = "", parameters: dict[str, Any] | None = None) -> Any:
         """Load a YAML template with these (indented) resources and top-level sections."""
         path = self.tmp / f"stack{time.monotonic_ns()}.yaml"
@@ -1430,6 +1436,14 @@ CASES: list[Case] = [
         lambda e: e.world.register_revocation_list(
             "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n"
         ),
+    ),
+    Case(
+        "weak-key-list-bad-line",
+        "register_weak_key_list with a `blacklist.RSA-2048` whose second line is upper-case hex",
+        python(
+            "WeakKeyListError", "blacklist.RSA-2048, line 2: 'ABCDEF0123456789ABCD' is not 20 lower-case hex"
+        ),
+        lambda e: e.weak_key_list("blacklist.RSA-2048", "0123456789abcdef0123\nABCDEF0123456789ABCD\n"),
     ),
 ]
 

@@ -52,6 +52,7 @@ MISUSES: dict[tuple[str, str], Callable[[World], Any]] = {
         "PUBLISH", TOPIC, policy_names_to_skip="Open"
     ),
     ("World.audit", "checks"): lambda w: w.audit("IOT_POLICY_OVERLY_PERMISSIVE_CHECK"),
+    ("World.audit", "weak_key_lists"): lambda w: w.audit(weak_key_lists="blacklist.RSA-2048"),
     ("simulate_token", "auth_infos"): lambda w: simulate_token(
         w, "A", [{"actionType": "PUBLISH", "resources": TOPIC}]
     ),

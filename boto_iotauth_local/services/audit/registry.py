@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ...world import World
+    from ...world.weak_keys import WeakKeyList
     from .findings import Finding
 
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
@@ -23,18 +24,25 @@ DOCS = "https://docs.aws.amazon.com/iot-device-defender/latest/devguide/"
 
 @dataclass(frozen=True)
 class CheckContext:
-    """What a check may read besides the world: the audit's clock and the check's custom configuration."""
+    """What a check may read besides the world: the audit's clock, the check's custom configuration, and
+    the CVE-2008-0166 key lists given to this audit alone (besides the world's and the system's)."""
 
     now: datetime.datetime
     configuration: Mapping[str, str] = field(default_factory=dict)
+    weak_key_lists: tuple[WeakKeyList, ...] = ()
 
 
 @dataclass(frozen=True)
 class CheckOutcome:
-    """How many resources a check looked at, and what it found."""
+    """How many resources a check looked at, and what it found.
+
+    ``notes`` tell people what the check could not decide (a key no list covers); they go into the text,
+    HTML and command-line reports, never into AWS's response shapes.
+    """
 
     total_resources: int
     findings: tuple[Finding, ...]
+    notes: tuple[str, ...] = ()
 
 
 Runner = Callable[["World", CheckContext], CheckOutcome]

@@ -13,6 +13,7 @@ from typing import Any
 
 from ...errors import InvalidRequestException, ServiceError
 from ...world import World
+from ...world.weak_keys import WeakKeyList
 from . import checks as _checks  # noqa: F401  # registers every check
 from .findings import Finding
 from .registry import CHECKS, SEVERITIES, CheckContext, CheckSpec, DataNotHeld, severity_rank
@@ -32,6 +33,8 @@ class CheckRun:
     total_resources: int = 0
     findings: tuple[Finding, ...] = ()
     message: str = ""
+    #: What the check could not decide, for people (text, HTML, command line); not part of AWS's shapes.
+    notes: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -110,6 +113,7 @@ class AuditReport:
             "taskStatistics": self.statistics(),
             "auditDetails": {run.name: run.details() for run in self.runs},
             "findings": [f.to_dict() for f in self.findings],
+            "notes": {run.name: list(run.notes) for run in self.runs if run.notes},
         }
 
     def __str__(self) -> str:
@@ -148,8 +152,10 @@ def run_checks(
     *,
     now: datetime.datetime | None = None,
     configurations: Mapping[str, Mapping[str, str]] | None = None,
+    weak_key_lists: tuple[WeakKeyList, ...] = (),
 ) -> AuditReport:
-    """Run the named checks; ``configurations`` gives each check's custom configuration (thresholds)."""
+    """Run the named checks; ``configurations`` gives each check's custom configuration (thresholds),
+    ``weak_key_lists`` CVE-2008-0166 lists for this audit besides the world's."""
     moment = now or datetime.datetime.now(datetime.timezone.utc)
     runs: list[CheckRun] = []
     for name in check_names(names, "checks"):
@@ -157,7 +163,7 @@ def run_checks(
         if spec.run is None:
             runs.append(CheckRun(spec, WAITING, message=f"Not run offline: this check needs {spec.needs}."))
             continue
-        context = CheckContext(moment, dict((configurations or {}).get(name, {})))
+        context = CheckContext(moment, dict((configurations or {}).get(name, {})), weak_key_lists)
         try:
             outcome = spec.run(world, context)
         except DataNotHeld as missing:
@@ -168,5 +174,5 @@ def run_checks(
             runs.append(CheckRun(spec, FAILED, message=error.message))
             continue
         status = NON_COMPLIANT if outcome.findings else COMPLIANT
-        runs.append(CheckRun(spec, status, outcome.total_resources, outcome.findings))
+        runs.append(CheckRun(spec, status, outcome.total_resources, outcome.findings, notes=outcome.notes))
     return AuditReport(moment, tuple(runs), world.account_id, world.region)

@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable
 
 from cryptography import x509
 
-from ....world import World
+from ....errors import InternalFailureException
+from ....world import World, weak_keys
 from ..findings import Evidence, Finding, Resource
 from ..registry import CheckContext, CheckOutcome, CheckSpec, Runner, register
-from .keys import DEBIAN, ROCA, key_vulnerabilities
+from .keys import DEBIAN, ROCA, DebianLists, key_vulnerabilities, rsa_modulus
 
 APPROACHING = "CERTIFICATE_APPROACHING_EXPIRATION"
 PAST = "CERTIFICATE_PAST_EXPIRATION"
@@ -123,9 +124,50 @@ def _aged(subject: Subject, context: CheckContext, world: World) -> list[tuple[s
     return []
 
 
-def _key_quality(subject: Subject, context: CheckContext, world: World) -> list[tuple[str, str]]:
-    reasons = {ROCA: "The public key has the structure of keys made by the Infineon RSA library (ROCA)"}
-    return [(code, reasons.get(code, code)) for code in key_vulnerabilities(subject.parsed())]
+def _debian_lists(world: World, context: CheckContext) -> DebianLists:
+    """The world's lists, the audit's, and those installed under ``weak_keys.SYSTEM_DIRECTORY``."""
+    try:
+        system = weak_keys.system_weak_key_lists(weak_keys.SYSTEM_DIRECTORY)
+    except weak_keys.WeakKeyListError as exc:  # an installed list out of format: the check fails, says why
+        raise InternalFailureException(str(exc)) from None
+    return DebianLists.of(world.weak_key_lists(), context.weak_key_lists, system)
+
+
+def _not_checked(unchecked: list[int], total: int, debian: DebianLists) -> str:
+    """The note for RSA keys no CVE-2008-0166 list covers."""
+    sizes = ", ".join(str(bits) for bits in sorted(set(unchecked)))
+    keys = f"{len(unchecked)} of {total} RSA key{'s' if total != 1 else ''} ({sizes} bits)"
+    if not debian.lists:
+        why = (
+            "no list of its keys was given (world.register_weak_key_list, audit(weak_key_lists=...), "
+            f"--weak-key-list) and {weak_keys.SYSTEM_DIRECTORY} does not exist"
+        )
+    else:
+        have = ", ".join(f"blacklist.RSA-{bits}" for bits in sorted(debian.sizes))
+        why = f"the lists given cover other key sizes ({have})"
+    return f"CVE-2008-0166 (Debian's predictable OpenSSL keys) was not checked for {keys}: {why}."
+
+
+def _key_quality(check: str, severity: str, subjects: Callable[[World], list[Subject]]) -> Runner:
+    """ROCA on every RSA key; CVE-2008-0166 on those a list of their size covers, a note for the rest."""
+
+    def run(world: World, context: CheckContext) -> CheckOutcome:
+        chosen = subjects(world)
+        debian = _debian_lists(world, context)
+        findings: list[Finding] = []
+        moduli: list[int] = []
+        for subject in chosen:
+            certificate = subject.parsed()
+            modulus = rsa_modulus(certificate)
+            if modulus is not None:
+                moduli.append(modulus)
+            for code, reason in key_vulnerabilities(certificate, debian):
+                findings.append(Finding(check, severity, subject.resource, code, reason, (Evidence(reason),)))
+        unchecked = [modulus.bit_length() for modulus in moduli if not debian.covers(modulus)]
+        notes = (_not_checked(unchecked, len(moduli), debian),) if unchecked else ()
+        return CheckOutcome(len(chosen), tuple(findings), notes)
+
+    return run
 
 
 def _revoked(subject: Subject, context: CheckContext, world: World) -> list[tuple[str, str]]:
@@ -168,10 +210,10 @@ for _name, _severity, _codes, _type, _page, _run, _default in (
      _each("CA_CERTIFICATE_EXPIRING_CHECK", "MEDIUM", ca_subjects, _expiring), True),
     ("DEVICE_CERTIFICATE_KEY_QUALITY_CHECK", "CRITICAL", (ROCA, DEBIAN), "DEVICE_CERTIFICATE",
      "audit-chk-device-cert-key-quality.html",
-     _each("DEVICE_CERTIFICATE_KEY_QUALITY_CHECK", "CRITICAL", device_subjects, _key_quality), True),
+     _key_quality("DEVICE_CERTIFICATE_KEY_QUALITY_CHECK", "CRITICAL", device_subjects), True),
     ("CA_CERTIFICATE_KEY_QUALITY_CHECK", "CRITICAL", (ROCA, DEBIAN), "CA_CERTIFICATE",
      "audit-chk-ca-cert-key-quality.html",
-     _each("CA_CERTIFICATE_KEY_QUALITY_CHECK", "CRITICAL", ca_subjects, _key_quality), True),
+     _key_quality("CA_CERTIFICATE_KEY_QUALITY_CHECK", "CRITICAL", ca_subjects), True),
     ("REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK", "MEDIUM", (REVOKED,), "DEVICE_CERTIFICATE",
      "audit-chk-revoked-device-cert.html",
      _each("REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK", "MEDIUM", device_subjects, _revoked), True),
