@@ -1,7 +1,7 @@
 """``iotauth-local audit``: Device Defender's audit checks over a world file, for people and for CI.
 
 Exit 0 when no finding is at or above ``--fail-on`` (default LOW: any finding), 1 when one is, and the
-usual 2 (usage), 3 (service error, such as an unknown check name) and 4 (bad world file).
+usual 2 (usage), 3 (service error, such as an unknown check name) and 4 (bad world file or weak-key list).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from ...errors import ServiceError
 from ...render import audit as render
 from ...render import text
 from ...services.audit import CHECKS, SEVERITIES, AuditReport, audit, default_checks
+from ...world.weak_keys import WeakKeyListError
 from . import inputs
-from .inputs import UsageError
+from .inputs import InputError, UsageError
 from .main import Context, ExitCode, _service_error
 
 AUDIT_OUTPUTS = ("table", "json", "junit")
@@ -71,6 +72,14 @@ def add_parser(commands: Any, epilog: str) -> None:
     parser.add_argument("--at", metavar="TIME", help="audit as of this ISO 8601 time (default: now)")
     parser.add_argument("--expiration-threshold-days", type=int, metavar="DAYS", help="default 30")
     parser.add_argument("--age-threshold-days", type=int, metavar="DAYS", help="default 365")
+    parser.add_argument(
+        "--weak-key-list",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a list of CVE-2008-0166 keys named blacklist.RSA-<bits> (openssl-blacklist format) for the "
+        "key-quality checks, besides /usr/share/openssl-blacklist/; repeatable",
+    )
     parser.set_defaults(run=audit_command)
 
 
@@ -109,6 +118,8 @@ def _table(report: AuditReport) -> str:
         parts += ["", render.findings_table(report)]
         for finding in report.findings:
             parts += ["", render.finding_text(finding, explanations=False)]
+    for line in render.notes_text(report):
+        parts += ["", f"note: {line}"]
     return "\n".join(parts)
 
 
@@ -119,9 +130,14 @@ def audit_command(ctx: Context, args: argparse.Namespace) -> ExitCode:
     target = activate(world).world_for(args.region) if args.region else world
     try:
         checks, configurations = _checks(args.checks), _configurations(args)
-        report = audit(target, checks, now=_moment(args.at), configurations=configurations)
+        report = audit(
+            target, checks, now=_moment(args.at), configurations=configurations,
+            weak_key_lists=args.weak_key_list,
+        )  # fmt: skip
     except ServiceError as exc:
         raise _service_error(ctx, exc) from None
+    except WeakKeyListError as exc:
+        raise InputError(str(exc)) from None
     failing = report.at_or_above(args.fail_on)
     if args.output == "json":
         ctx.print(json.dumps({**report.to_dict(), "failOn": args.fail_on, "failed": bool(failing)}, indent=2))
