@@ -46,6 +46,21 @@ class RequestContext:
         #: Policy sets bound to this context for the fast path, keyed by ``(action, *policies)``.
         self.bindings: dict[Any, Any] = {}
 
+    def prefixed(self, values: Mapping[str, str | Sequence[str]]) -> RequestContext:
+        """This context with ``values`` in front: ``RequestContext({**values, **this one's})``, for keys this
+        one does not have (a key it has, in any case, is a ValueError)."""
+        first = RequestContext(values)
+        overlap = first._values.keys() & self._values.keys()
+        if overlap:
+            raise ValueError(f"the context already has {', '.join(sorted(overlap))}")
+        made = RequestContext.__new__(RequestContext)
+        made._names = {**first._names, **self._names}
+        made._values = {**first._values, **self._values}
+        made._scalars = {**first._scalars, **self._scalars}
+        made.cache = {}
+        made.bindings = {}
+        return made
+
     def values(self, key_lower: str) -> tuple[str, ...] | None:
         """All values of a key (already lower-cased), or None when the request does not carry it."""
         return self._values.get(key_lower)

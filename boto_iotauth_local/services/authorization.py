@@ -19,8 +19,9 @@ from ..engine.footguns import notes as footgun_notes
 from ..engine.jsondata import compact
 from ..errors import InvalidRequestException, ResourceNotFoundException
 from ..world import World
+from ..world.cognito import CognitoIdentityPool
 from .context import request_values
-from .principals import Principal, classify_principal, resolve_thing
+from .principals import Principal, choose_thing, classify_principal, resolve_thing
 
 ACTIONS: dict[str, str] = {
     "CONNECT": "iot:Connect",
@@ -68,6 +69,13 @@ class PolicySet:
         main = tuple((ref.name, ref.arn, id(ref.policy)) for ref in self.policies)
         gated = None if gate is None else tuple((ref.name, ref.arn, id(ref.policy)) for ref in gate)
         object.__setattr__(self, "identity", (main, gated))
+
+    def with_context(self, context: RequestContext) -> PolicySet:
+        """The same principal, thing and policies in another context, sharing what was made from them."""
+        made = object.__new__(PolicySet)
+        made.__dict__.update(self.__dict__)
+        object.__setattr__(made, "context", context)
+        return made
 
     @property
     def size(self) -> int:
@@ -208,6 +216,60 @@ def _group_policies(world: World, groups: Iterable[str]) -> list[str]:
     return names
 
 
+def _principal_and_pool(
+    world: World, principal: str | None, cognito_identity_pool_id: str | None
+) -> tuple[Principal, CognitoIdentityPool | None]:
+    who = classify_principal(world, principal)
+    if cognito_identity_pool_id is None:
+        return who, None
+    if who.kind not in ("cognito", "none"):
+        raise InvalidRequestException(
+            "cognitoIdentityPoolId applies to a Cognito identity principal, or alone for an "
+            f"unauthenticated identity; the principal is a {who.kind}"
+        )
+    pool = world.cognito_pool(cognito_identity_pool_id)
+    if pool is None:
+        raise ResourceNotFoundException(f"The identity pool {cognito_identity_pool_id} does not exist")
+    return who, pool
+
+
+def _check_added(world: World, policy_names_to_add: Sequence[str]) -> None:
+    for name in policy_names_to_add:
+        if not world.has_policy(name):
+            raise ResourceNotFoundException(f"The policy {name} in policyNamesToAdd does not exist")
+
+
+def _applying(
+    world: World,
+    who: Principal,
+    pool: CognitoIdentityPool | None,
+    thing: str | None,
+    policy_names_to_add: Sequence[str],
+    policy_names_to_skip: Sequence[str],
+) -> tuple[tuple[PolicyRef, ...], tuple[PolicyRef, ...] | None]:
+    """The policies that apply, and the Cognito gate (A5, A11); names to add are known to exist."""
+    names: list[str] = []
+    if who.kind == "thing-group" and who.name is not None:
+        names.extend(_group_policies(world, [who.name]))
+    elif who.value is not None:
+        names.extend(world.policies_for_target(who.value))
+        if thing is not None:
+            names.extend(_group_policies(world, world.groups_of_thing(thing)))
+    names.extend(policy_names_to_add)
+    skipped = set(policy_names_to_skip)
+    unique = list(dict.fromkeys(n for n in names if n not in skipped))
+    refs = _refs(world, unique)
+    gate: list[PolicyRef] | None = None
+    if pool is not None:
+        role = pool.authenticated_policies if who.kind == "cognito" else pool.unauthenticated_policies
+        role_refs = [PolicyRef(p.name, p.arn, p.policy) for p in role]
+        if who.kind == "cognito":
+            gate = role_refs
+        else:
+            refs = [r for r in role_refs if r.name not in skipped] + refs
+    return tuple(refs), tuple(gate) if gate is not None else None
+
+
 def policy_set(
     world: World,
     *,
@@ -222,47 +284,56 @@ def policy_set(
     # One state of the world for every look below: a policy detached and deleted meanwhile must not
     # surface as a missing policy the request never named.
     with world.consistent():
-        who = classify_principal(world, principal)
-        pool = None
-        if cognito_identity_pool_id is not None:
-            if who.kind not in ("cognito", "none"):
-                raise InvalidRequestException(
-                    "cognitoIdentityPoolId applies to a Cognito identity principal, or alone for an "
-                    f"unauthenticated identity; the principal is a {who.kind}"
-                )
-            pool = world.cognito_pool(cognito_identity_pool_id)
-            if pool is None:
-                raise ResourceNotFoundException(
-                    f"The identity pool {cognito_identity_pool_id} does not exist"
-                )
+        who, pool = _principal_and_pool(world, principal, cognito_identity_pool_id)
         thing = resolve_thing(world, who, client_id)
-
-        names: list[str] = []
-        gate: list[PolicyRef] | None = None
-        if who.kind == "thing-group" and who.name is not None:
-            names.extend(_group_policies(world, [who.name]))
-        elif who.value is not None:
-            names.extend(world.policies_for_target(who.value))
-            if thing is not None:
-                names.extend(_group_policies(world, world.groups_of_thing(thing)))
-        for name in policy_names_to_add:
-            if not world.has_policy(name):
-                raise ResourceNotFoundException(f"The policy {name} in policyNamesToAdd does not exist")
-            names.append(name)
-        skipped = set(policy_names_to_skip)
-        unique = list(dict.fromkeys(n for n in names if n not in skipped))
-        refs = _refs(world, unique)
-
-        if pool is not None:
-            role = pool.authenticated_policies if who.kind == "cognito" else pool.unauthenticated_policies
-            role_refs = [PolicyRef(p.name, p.arn, p.policy) for p in role]
-            if who.kind == "cognito":
-                gate = role_refs
-            else:
-                refs = [r for r in role_refs if r.name not in skipped] + refs
-
+        _check_added(world, policy_names_to_add)
+        refs, gate = _applying(world, who, pool, thing, policy_names_to_add, policy_names_to_skip)
         context = RequestContext(request_values(world, who, client_id, thing, now))
-        return PolicySet(who, thing, tuple(refs), tuple(gate) if gate is not None else None, context)
+        return PolicySet(who, thing, refs, gate, context)
+
+
+class _Resolution:
+    """What a request resolves to whatever its client id: the principal, the pool, the principal's things,
+    and per thing the policies and the context values other than the client id.
+
+    A new client id picks a thing (A6) and prefixes its value to that thing's context, instead of resolving
+    everything again; the set is then what :func:`policy_set` gives (a test holds the two equal). Held
+    only while the world is unchanged, like the sets themselves.
+    """
+
+    __slots__ = ("add", "attached", "pool", "sets", "skip", "who")
+
+    def __init__(
+        self,
+        world: World,
+        principal: str | None,
+        cognito_identity_pool_id: str | None,
+        policy_names_to_add: Sequence[str],
+        policy_names_to_skip: Sequence[str],
+    ) -> None:
+        self.who, self.pool = _principal_and_pool(world, principal, cognito_identity_pool_id)
+        _check_added(world, policy_names_to_add)
+        who = self.who
+        resolvable = who.kind in ("certificate", "cognito") and who.value is not None
+        self.attached = world.things_for_principal(who.value) if resolvable and who.value is not None else ()
+        self.add = tuple(policy_names_to_add)
+        self.skip = tuple(policy_names_to_skip)
+        #: Per thing (None: no thing), the set without a client id; None when its policies read the clock.
+        self.sets: dict[str | None, PolicySet | None] = {}
+
+    def policy_set(self, world: World, client_id: str | None) -> PolicySet | None:
+        """The set for ``client_id``, or None when it must be resolved afresh (it reads the clock)."""
+        thing = choose_thing(self.attached, client_id)
+        try:
+            base = self.sets[thing]
+        except KeyError:
+            refs, gate = _applying(world, self.who, self.pool, thing, self.add, self.skip)
+            values = request_values(world, self.who, None, thing)
+            made = PolicySet(self.who, thing, refs, gate, RequestContext(values))
+            base = self.sets[thing] = None if _reads_clock(made) else made
+        if base is None or client_id is None:
+            return base
+        return base.with_context(base.context.prefixed({"iot:ClientId": client_id}))
 
 
 _RANK = {"none": 0, "allow": 1, "deny": 2}
@@ -273,6 +344,13 @@ _CLOCK_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
 _POLICY_SETS: ByteBoundedCache[tuple[object, ...], tuple[weakref.ref[World], int, PolicySet]] = (
     ByteBoundedCache("services.policy_sets")
 )
+#: Resolutions by (id of the world, principal, pool, names to add, names to skip): (the world, weakly, its
+#: version then, the resolution), so that a new client id reuses everything but its own value.
+_RESOLUTIONS: ByteBoundedCache[tuple[object, ...], tuple[weakref.ref[World], int, _Resolution]] = (
+    ByteBoundedCache("services.resolutions")
+)
+#: Estimated bytes of the few sets a resolution keeps (one per thing its requests pick).
+_RESOLUTION_SETS_BYTES = 8 * 1024
 #: Results already decided (without explanations), by (the set's policies by identity, actionType,
 #: resources, the reading of the context keys their statements read). A result is a function of exactly
 #: these (``context_reading``), so requests whose sets differ only in values no statement reads (a new
@@ -313,20 +391,33 @@ def reused_policy_set(
         tuple(policy_names_to_skip),
     )
     cacheable = type(world).version_tracks_state
+    resolved: PolicySet | None = None
     with world.consistent():  # the version read is the version of the state the set is resolved from
         if cacheable:
             version = world.version
             found = _POLICY_SETS.get((id(world), *key))
             if found is not None and found[0]() is world and found[1] == version:
                 return found[2]
-        resolved = policy_set(
-            world,
-            principal=principal,
-            cognito_identity_pool_id=cognito_identity_pool_id,
-            client_id=client_id,
-            policy_names_to_add=policy_names_to_add,
-            policy_names_to_skip=policy_names_to_skip,
-        )
+            general = (id(world), principal, cognito_identity_pool_id, key[3], key[4])
+            known = _RESOLUTIONS.get(general)
+            if known is not None and known[0]() is world and known[1] == version:
+                resolution = known[2]
+            else:
+                resolution = _Resolution(
+                    world, principal, cognito_identity_pool_id, policy_names_to_add, policy_names_to_skip
+                )
+                size = OBJECT_BYTES * (20 + 2 * len(resolution.attached)) + _RESOLUTION_SETS_BYTES
+                _RESOLUTIONS.put(general, (weakref.ref(world), version, resolution), size)
+            resolved = resolution.policy_set(world, client_id)
+        if resolved is None:
+            resolved = policy_set(
+                world,
+                principal=principal,
+                cognito_identity_pool_id=cognito_identity_pool_id,
+                client_id=client_id,
+                policy_names_to_add=policy_names_to_add,
+                policy_names_to_skip=policy_names_to_skip,
+            )
     if cacheable and not _reads_clock(resolved):
         texts = [text for text in (principal, cognito_identity_pool_id, client_id) if text is not None]
         size = resolved.size + text_bytes(*texts, *policy_names_to_add, *policy_names_to_skip)

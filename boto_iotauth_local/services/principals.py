@@ -51,7 +51,11 @@ def resolve_thing(world: World, principal: Principal, client_id: str | None) -> 
     """Part A6: the thing named by clientId when attached to the principal, else its exclusive thing."""
     if principal.kind not in ("certificate", "cognito") or principal.value is None:
         return None
-    attached = world.things_for_principal(principal.value)
+    return choose_thing(world.things_for_principal(principal.value), client_id)
+
+
+def choose_thing(attached: tuple[tuple[str, str], ...], client_id: str | None) -> str | None:
+    """Part A6 over the principal's ``(thing name, thingPrincipalType)`` attachments."""
     if client_id is not None and any(name == client_id for name, _ in attached):
         return client_id
     exclusive = [name for name, kind in attached if kind == "EXCLUSIVE_THING"]

@@ -272,3 +272,18 @@ def test_identical_conditions_in_different_policies_follow_each_request() -> Non
     assert evaluate(pair, "iot:Publish", f"{TOPIC}/b", c2).decision == "IMPLICIT_DENY"
     iam = parse_policy(doc(allow("iot:Publish", "*", Condition=block)), dialect="iam")
     assert iam.statements[0].conditions[0] is not first.statements[0].conditions[0]
+
+
+def test_a_prefixed_context_is_the_context_built_with_those_values_first() -> None:
+    base = RequestContext({"iot:Connection.Thing.ThingName": "t1", "Multi": ["a", "b"]})
+    made = base.prefixed({"iot:ClientId": "c1"})
+    whole = RequestContext(
+        {"iot:ClientId": "c1", "iot:Connection.Thing.ThingName": "t1", "Multi": ["a", "b"]}
+    )
+    assert made.to_dict() == whole.to_dict() and list(made) == list(whole)
+    keys = ("iot:clientid", "iot:connection.thing.thingname", "multi", "absent")
+    assert made.read(keys) == whole.read(keys)
+    assert made.scalar("iot:clientid") == "c1" and made.values("multi") == ("a", "b")
+    assert "iot:ClientId" not in base  # the base is unchanged
+    with pytest.raises(ValueError, match="iot:clientid"):
+        made.prefixed({"IOT:CLIENTID": "other"})
