@@ -41,6 +41,7 @@ class WeakKeyListError(ValueError):
 class WeakKeyList:
     """One list: its file, the key size it covers, and the last 80 bits of each key's modulus fingerprint."""
 
+    #: The file's absolute path.
     path: str
     bits: int
     fingerprints: frozenset[bytes] = field(repr=False)
@@ -124,7 +125,7 @@ def read_weak_key_list(path: str | os.PathLike[str]) -> WeakKeyList:
         raise WeakKeyListError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
     if len(data) > MAX_LIST_BYTES:
         raise WeakKeyListError(f"{shown}: more than the {MAX_LIST_BYTES} bytes a weak-key list may have")
-    parsed = parse_weak_key_list(data, shown, bits)
+    parsed = parse_weak_key_list(data, os.path.abspath(shown), bits)
     with _cache_lock:
         _cache[key] = parsed
     return parsed

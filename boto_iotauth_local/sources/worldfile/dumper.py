@@ -100,6 +100,8 @@ def world_to_data(world: World, base_dir: Path, *, path: Path | None = None) -> 
         ca_certificates.append(ca_entry)
     data["ca_certificates"] = ca_certificates
     data["revocation_lists"] = [{"pem": listed.pem} for listed in world._revocation_lists]
+    if world.weak_key_lists():
+        data["weak_key_lists"] = [listed.path for listed in world.weak_key_lists()]
 
     certificates: list[dict[str, Any]] = []
     for certificate in world._certificates.values():

@@ -159,6 +159,10 @@ class _Loader:
             default = self._authorizer(entry, default)
         for entry in each("revocation_lists"):
             self._revocation_list(entry)
+        for entry in each("weak_key_lists"):
+            path = self._path(entry)
+            with _at(entry):
+                self.world.register_weak_key_list(path)
         world.certificate_labels = MappingProxyType(dict(self.labels))
         return world
 

@@ -40,6 +40,7 @@ TOP_LEVEL_KEYS = (
     "functions",
     "authorizers",
     "revocation_lists",
+    "weak_key_lists",
 )
 POLICY_KEYS = ("name", "document", "version_id", "versions", "default_version")
 POLICY_VERSION_KEYS = ("id", "document")
