@@ -95,12 +95,13 @@ def parse_weak_key_list(data: bytes, path: str, bits: int) -> WeakKeyList:
     return WeakKeyList(path, bits, frozenset(fingerprints))
 
 
-_cache: dict[tuple[str, int, int, int, int], WeakKeyList] = {}
+#: absolute path -> (the file's version: device, inode, size, modification time; its parsed list)
+_cache: dict[str, tuple[tuple[int, int, int, int], WeakKeyList]] = {}
 _cache_lock = threading.Lock()
 
 
 def read_weak_key_list(path: str | os.PathLike[str]) -> WeakKeyList:
-    """The list in the file at ``path``, parsed once per version of the file; WeakKeyListError naming the
+    """The list in the file at ``path``, parsed again only when the file changed; WeakKeyListError naming the
     file (and the line) when it cannot be read or is out of format."""
     shown = os.fspath(path)
     bits = key_size_of(shown)
@@ -112,11 +113,12 @@ def read_weak_key_list(path: str | os.PathLike[str]) -> WeakKeyList:
             raise WeakKeyListError(
                 f"{shown}: {info.st_size} bytes, more than the {MAX_LIST_BYTES} a weak-key list may have"
             )
-        key = (os.path.realpath(shown), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+        absolute = os.path.abspath(shown)
+        version = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
         with _cache_lock:
-            cached = _cache.get(key)
-        if cached is not None:
-            return cached
+            cached = _cache.get(absolute)
+        if cached is not None and cached[0] == version:
+            return cached[1]
         with open(shown, "rb") as handle:
             data = handle.read(MAX_LIST_BYTES + 1)
     except FileNotFoundError:
@@ -125,9 +127,9 @@ def read_weak_key_list(path: str | os.PathLike[str]) -> WeakKeyList:
         raise WeakKeyListError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
     if len(data) > MAX_LIST_BYTES:
         raise WeakKeyListError(f"{shown}: more than the {MAX_LIST_BYTES} bytes a weak-key list may have")
-    parsed = parse_weak_key_list(data, os.path.abspath(shown), bits)
+    parsed = parse_weak_key_list(data, absolute, bits)
     with _cache_lock:
-        _cache[key] = parsed
+        _cache[absolute] = (version, parsed)  # a file's older versions are dropped
     return parsed
 
 
