@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
-import re
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -19,16 +17,11 @@ from typing import Any
 from botocore.model import Shape
 
 from ..errors import InvalidRequestException
+from .patterns import Matcher, matcher
 
 _MAX_SHOWN = 200
 #: Patterns that every string satisfies (the model's resource names): not worth a regular expression.
 _ANY_TEXT = frozenset({"[\\s\\S]*"})
-
-
-@functools.lru_cache(maxsize=256)
-def _pattern(pattern: str) -> re.Pattern[str]:
-    # Service patterns are Java regular expressions matched against the whole value, ASCII classes.
-    return re.compile(pattern, re.ASCII)
 
 
 def _show(value: Any) -> str:
@@ -58,9 +51,7 @@ class _Rule:
         self.enum: tuple[str, ...] = tuple(getattr(shape, "enum", None) or ())
         text = meta.get("pattern")
         accepts_all = text in _ANY_TEXT
-        self.pattern: tuple[str, re.Pattern[str]] | None = (
-            (text, _pattern(text)) if text and not accepts_all else None
-        )
+        self.pattern: tuple[str, Matcher] | None = (text, matcher(text)) if text and not accepts_all else None
         self.required: tuple[str, ...] = ()
         self.members: tuple[tuple[str, _Rule], ...] = ()
         self.member: _Rule | None = None
@@ -183,7 +174,7 @@ class _Checker:
         if enum and value not in enum:
             self.fail(value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
         pattern = rule.pattern
-        if pattern is not None and not pattern[1].fullmatch(value):
+        if pattern is not None and not pattern[1](value):
             self.fail(value, path, f"Member must satisfy regular expression pattern: {pattern[0]}")
 
     def _blob(self, value: Any, rule: _Rule, path: Path) -> None:
