@@ -11,25 +11,35 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ServiceError
+from ..wire.exchange import Exchange
 
 
 @dataclass(frozen=True)
 class Call:
     """One intercepted call: what was asked, and the answer or the service error.
 
-    The answer is kept as the JSON body that was sent (bytes, which the garbage collector never has to
-    walk: a long test session keeps thousands of calls) and decoded on first access.
+    The request's parameters and the answer are kept as JSON (bytes, which the garbage collector never has
+    to walk: a long test session keeps thousands of calls) and decoded on first access.
     """
 
     operation: str
     region: str
-    request: Mapping[str, Any] | None = field(repr=False)
+    #: The parameters as compact JSON; or, for parameters that are not JSON data, the object itself.
+    request: bytes | Mapping[str, Any] | None = field(repr=False)
     error: ServiceError | None
     body: bytes = field(default=b"", repr=False)
+
+    @classmethod
+    def of(cls, exchange: Exchange, body: bytes) -> Call:
+        kept = exchange.params_json if exchange.params_json is not None else exchange.params
+        return cls(exchange.operation, exchange.region, kept, exchange.error, body)
 
     @functools.cached_property
     def params(self) -> Mapping[str, Any] | None:
         """The request's parameters as the service read them (a copy of your own to inspect or change)."""
+        if isinstance(self.request, bytes):
+            decoded: Mapping[str, Any] = json.loads(self.request)
+            return decoded
         return copy.deepcopy(self.request) if self.request is not None else None
 
     @functools.cached_property

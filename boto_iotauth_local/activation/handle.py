@@ -204,7 +204,7 @@ class Activation:
         else:
             exchange = refuse(operation, request, fault)
         body = exchange.response.content if exchange.error is None else b""
-        self.calls.record(Call(exchange.operation, exchange.region, exchange.params, exchange.error, body))
+        self.calls.record(Call.of(exchange, body))
         return exchange.response
 
     def _backend(self, operation: str, params: dict[str, Any], region: str) -> Mapping[str, Any]:

@@ -62,6 +62,9 @@ class Segment:
         return -1
 
 
+_NO_SEGMENT = Segment("", ())
+
+
 class Glob:
     """A compiled wildcard pattern. ``match`` is a full-string, case-sensitive test."""
 
@@ -113,19 +116,18 @@ class Glob:
     def _plain(cls, source: str, text: str, *, star: bool) -> Glob:
         """What ``__init__`` makes of the segments ``[text]`` (``star`` False) or ``[text, ""]``."""
         glob = cls.__new__(cls)
-        first = Segment(text, ())
         glob.source = source
-        glob._first = first
+        # ``match`` answers these shapes from ``literal`` or ``prefix`` alone: no segment is ever read, so
+        # none is made (a new client id substitutes and keeps several such patterns).
+        glob._first = glob._last = _NO_SEGMENT
         glob._middle = ()
-        glob._min_len = first.length
+        glob._min_len = len(text)
         if star:
-            glob._last = Segment("", ())
             glob._single = False
             glob.always = glob.universal = not text
             glob.literal = None
             glob.prefix = text
         else:
-            glob._last = first
             glob._single = True
             glob.always = glob.universal = False
             glob.literal = text

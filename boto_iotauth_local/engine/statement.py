@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import enum
-import functools
 import threading
 import weakref
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from .. import caches
 from .conditions import Condition
 from .context import RequestContext
 from .glob import Glob
-from .variables import Dialect, Part, Template, Variable, join, parse_template
+from .variables import Dialect, Template, Variable, join, parse_template
 
 Effect = Literal["Allow", "Deny"]
 
@@ -32,15 +30,6 @@ class AnyResource(enum.Enum):
 #: plain string ``"*"`` stays a literal resource name (IoT's TestAuthorization passes resources as given).
 ANY_RESOURCE: Final = AnyResource.ANY_RESOURCE
 _UNRESOLVED = object()  # cache marker: a resource template with an unresolved variable
-
-
-@functools.lru_cache(maxsize=4096)
-def _compiled(template: Template, parts: tuple[Part, ...]) -> Glob:
-    """Substituted patterns shared across requests: the same device reconnecting reuses its compiled glob."""
-    return Glob.from_parts(parts)
-
-
-caches.register(_compiled.cache_clear)
 
 
 class ResourcePattern:
@@ -65,7 +54,9 @@ class ResourcePattern:
         found = cache.get(self)
         if found is None:
             parts = self.template.substitute(context)
-            found = _UNRESOLVED if parts is None else _compiled(self.template, parts)
+            # Kept with the context (a reused policy set keeps its context): not in a process-wide cache,
+            # where every new client id would leave patterns for the garbage collector to walk.
+            found = _UNRESOLVED if parts is None else Glob.from_parts(parts)
             cache[self] = found
         return None if found is _UNRESOLVED else found  # type: ignore[return-value]
 

@@ -7,6 +7,7 @@ person asking why (``explain``).
 from __future__ import annotations
 
 import datetime
+import itertools
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ class PolicyRef:
         return {"policyName": self.name, "policyArn": self.arn}
 
 
+_SERIALS = itertools.count()
+
+
 @dataclass(frozen=True)
 class PolicySet:
     """Everything that applies to one request, resolved once and reused for every authInfo."""
@@ -59,8 +63,11 @@ class PolicySet:
     pairs: list[tuple[str, Policy]] = field(init=False, compare=False, repr=False)
     gate_pairs: list[tuple[str, Policy]] | None = field(init=False, compare=False, repr=False)
     identity: tuple[object, ...] = field(init=False, compare=False, repr=False)
+    #: Unique for the life of the process: caches of this set's answers key on it without holding the set.
+    serial: int = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "serial", next(_SERIALS))
         gate = self.gate
         object.__setattr__(self, "pairs", [(ref.name, ref.policy) for ref in self.policies])
         pairs = [(ref.name, ref.policy) for ref in gate] if gate is not None else None
@@ -75,12 +82,14 @@ class PolicySet:
         made = object.__new__(PolicySet)
         made.__dict__.update(self.__dict__)
         object.__setattr__(made, "context", context)
+        object.__setattr__(made, "serial", next(_SERIALS))
         return made
 
     @property
     def size(self) -> int:
         """Estimated bytes it keeps alive, for the caches that hold it."""
-        return OBJECT_BYTES * (10 + 2 * len(self.policies) + len(self.gate or ()) + 3 * len(self.context))
+        # The context also keeps the patterns substituted for it: a few objects per policy.
+        return OBJECT_BYTES * (10 + 6 * len(self.policies) + len(self.gate or ()) + 3 * len(self.context))
 
 
 @dataclass(frozen=True)
@@ -356,10 +365,10 @@ _RESOLUTION_SETS_BYTES = 8 * 1024
 #: these (``context_reading``), so requests whose sets differ only in values no statement reads (a new
 #: client id, say) share it. Keys hold no policy: the result holds its refs, so the ids stay unique.
 _ANSWERS: ByteBoundedCache[tuple[object, ...], AuthResult] = ByteBoundedCache("services.answers")
-#: The same results by (id of the set, actionType, resources), with the set held so its id stays unique:
-#: a repeated question on a set already asked skips working out its reading.
-_ANSWERS_BY_SET: ByteBoundedCache[tuple[int, str, tuple[str, ...]], tuple[PolicySet, AuthResult]] = (
-    ByteBoundedCache("services.answers_by_set")
+#: The same results by (the set's serial, actionType, resources): a repeated question on a set already asked
+#: skips working out its reading. Entries do not hold the set: a set no longer used ages out with them.
+_ANSWERS_BY_SET: ByteBoundedCache[tuple[int, str, tuple[str, ...]], AuthResult] = ByteBoundedCache(
+    "services.answers_by_set"
 )
 
 
@@ -491,11 +500,11 @@ def authorize(
     gate_pairs = policy_set.gate_pairs
     context = policy_set.context
     key: tuple[object, ...] = ()
-    mine = (id(policy_set), action_type, tuple(resources))
+    mine = (policy_set.serial, action_type, tuple(resources))
     if not explain:
         asked = _ANSWERS_BY_SET.get(mine)
-        if asked is not None and asked[0] is policy_set:
-            return asked[1]
+        if asked is not None:
+            return asked
         reading = (
             context_reading(main_pairs, action, context),
             None if gate_pairs is None else context_reading(gate_pairs, action, context),
@@ -503,7 +512,8 @@ def authorize(
         key = (policy_set.identity, action_type, mine[2], reading)
         known = _ANSWERS.get(key)
         if known is not None:
-            _ANSWERS_BY_SET.put(mine, (policy_set, known), text_bytes(*resources))
+            # Not remembered for this set too: a repeated request finds its whole response first, and every
+            # entry kept is one more for the garbage collector to walk (a new client id asks five of these).
             return known
     refs = list(policy_set.policies) + list(policy_set.gate or ())
     final, rank, decisions, missing, variables = decide_auth_info(
@@ -523,5 +533,5 @@ def authorize(
     if not explain:
         size = 2 * text_bytes(*resources) + 5 * OBJECT_BYTES * (len(resources) + len(refs))
         _ANSWERS.put(key, result, size)
-        _ANSWERS_BY_SET.put(mine, (policy_set, result), text_bytes(*resources))
+        _ANSWERS_BY_SET.put(mine, result, size)  # the result it keeps alive, as in _ANSWERS
     return result

@@ -9,14 +9,12 @@ from ..caches import OBJECT_BYTES, ByteBoundedCache, text_bytes
 from ..engine.jsondata import EncodedObject
 from ..errors import InvalidRequestException
 from ..world import World
-from .authorization import PolicySet, authorize, reused_policy_set
+from .authorization import authorize, reused_policy_set
 from .options import ServiceOptions
 
-#: Whole responses by (id of the policy set, authInfos): (the set, held so its id stays unique, the
-#: response). The service hands back the same object for a repeated request: the wire reuses its encoding.
-_RESPONSES: ByteBoundedCache[tuple[object, ...], tuple[PolicySet, EncodedObject]] = ByteBoundedCache(
-    "services.responses"
-)
+#: Whole responses by (the policy set's serial, authInfos). The service hands back the same object for a
+#: repeated request. Entries do not hold the set: a set no longer used ages out with them.
+_RESPONSES: ByteBoundedCache[tuple[object, ...], EncodedObject] = ByteBoundedCache("services.responses")
 
 
 def test_authorization(world: World, params: Mapping[str, Any], options: ServiceOptions) -> dict[str, Any]:
@@ -37,16 +35,16 @@ def test_authorization(world: World, params: Mapping[str, Any], options: Service
         policy_names_to_skip=params.get("policyNamesToSkip") or (),
     )
     infos = tuple((info["actionType"], tuple(info["resources"])) for info in auth_infos)
-    key = (id(resolved), infos)
+    key = (resolved.serial, infos)
     known = _RESPONSES.get(key)
-    if known is not None and known[0] is resolved:
-        return known[1]  # the same object: the wire layer reuses its encoding
+    if known is not None:
+        return known
     results = [authorize(resolved, info["actionType"], info["resources"]) for info in auth_infos]
     response = EncodedObject.with_array(
         "authResults", [r.wire() for r in results], [r.wire_json() for r in results]
     )
     size = text_bytes(*(resource for _, resources in infos for resource in resources))
-    _RESPONSES.put(key, (resolved, response), size + OBJECT_BYTES * len(infos))
+    _RESPONSES.put(key, response, size + len(response.encoded) + OBJECT_BYTES * len(infos))
     return response
 
 

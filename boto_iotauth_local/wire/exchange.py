@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from botocore.awsrequest import AWSResponse
 
 from ..caches import ByteBoundedCache, text_bytes
+from ..engine.jsondata import compact
 from ..errors import InternalFailureException, ServiceError
 from ..world.arns import dns_suffixes
 from .decode import decode_request
@@ -39,7 +40,9 @@ _SCOPE_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 #: Parameters of requests already decoded and found valid, by (operation, URL, body): both depend on
 #: nothing else, and test suites repeat the same requests many times. Services only read parameters.
 #: An entry is counted as its body and URL, and the decoded parameters (about three times the body).
-_VALID: ByteBoundedCache[tuple[str, str, bytes | str], dict[str, Any]] = ByteBoundedCache("wire.valid")
+_VALID: ByteBoundedCache[tuple[str, str, bytes | str], tuple[dict[str, Any], bytes | None]] = (
+    ByteBoundedCache("wire.valid")
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ class Exchange:
     result: Mapping[str, Any] | None
     error: ServiceError | None
     response: AWSResponse
+    #: ``params`` as compact JSON, for records kept long (bytes are nothing for the garbage collector to
+    #: walk); None when there are none, or they are not JSON data.
+    params_json: bytes | None = None
 
 
 def signed_region(request: WireRequest) -> str | None:
@@ -76,6 +82,13 @@ def request_region(request: WireRequest, default: str = "us-east-1") -> str:
     if match and match.group(2) in dns_suffixes():
         return match.group(1)
     return signed_region(request) or default
+
+
+def _as_json(params: dict[str, Any]) -> bytes | None:
+    try:
+        return compact(params)
+    except (TypeError, ValueError):
+        return None
 
 
 def forget_requests() -> None:
@@ -107,23 +120,27 @@ def answer(
     url = request.url
     region = region or request_region(request)
     params: dict[str, Any] | None = None
+    params_json: bytes | None = None
     try:
         body = request.body
         cacheable = reuse_params and isinstance(body, (bytes, str)) and not _reads_headers(operation)
         key = (operation, url, body) if cacheable else None
         known = _VALID.get(key) if key is not None else None
         if known is not None:
-            params = known
+            params, params_json = known
         else:
             model = operation_model(operation)
             params = decode_request(request, model)
             validate_request(params, model.input_shape)
+            params_json = _as_json(params)
             if key is not None:
-                _VALID.put(key, params, 4 * text_bytes(body) + text_bytes(url))
+                _VALID.put(key, (params, params_json), 5 * text_bytes(body) + text_bytes(url))
         result = backend(operation, params, region)
-        return Exchange(operation, region, params, result, None, encode_result(url, result))
+        response = encode_result(url, result)
+        return Exchange(operation, region, params, result, None, response, params_json)
     except ServiceError as refused:
-        return Exchange(operation, region, params, None, refused, encode_error(url, refused))
+        params_json = params_json if params_json is not None or params is None else _as_json(params)
+        return Exchange(operation, region, params, None, refused, encode_error(url, refused), params_json)
     except Exception as exc:  # a defect here must reach the caller as a service error, not a crash
         logger.exception("unexpected error while answering %s", operation)
         reason = f"{type(exc).__name__}: {exc}"

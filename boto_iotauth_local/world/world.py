@@ -147,9 +147,7 @@ class World(
         """
         from boto_iotauth_local.services.audit import audit  # the service layer sits above the world
 
-        return audit(
-            self, checks, now=now, configurations=configurations, weak_key_lists=weak_key_lists
-        )
+        return audit(self, checks, now=now, configurations=configurations, weak_key_lists=weak_key_lists)
 
     def certificate_arn(self, label: str) -> str:
         """The ARN of the certificate a world file named ``label`` (generated ones get hash ids)."""

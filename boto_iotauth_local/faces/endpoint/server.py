@@ -152,7 +152,7 @@ class Endpoint:
         response = exchange.response
         body = bytes(response.content)
         sent = b"" if exchange.error else body
-        self.calls.record(Call(exchange.operation, exchange.region, exchange.params, exchange.error, sent))
+        self.calls.record(Call.of(exchange, sent))
         headers = {k: str(v) for k, v in response.headers.items() if k.lower() != "content-length"}
         return operation, _Reply(int(response.status_code), headers, body)
 
