@@ -122,8 +122,11 @@ class _TemplateMatch:
 
     def __call__(self, values: Values) -> bool | None:
         single = self._single
-        if single is not None:
-            text = _value(single, values)
+        if single is not None:  # ``_value``, inlined: this is the per-principal path
+            if not single.supported:
+                return None
+            found = values.get(single.folded)
+            text = found if isinstance(found, str) else single.default
             if text is None:
                 return None
         elif self.middle is not None:
@@ -143,11 +146,11 @@ class _TemplateMatch:
         start = self._start
         if start is not None:
             return start >= 0 and resource.startswith(text, start) and self._tail_matches(start + len(text))
-        found = resource.find(text)
-        while found >= 0:
-            if self._head_matches(found) and self._tail_matches(found + len(text)):
+        at = resource.find(text)
+        while at >= 0:
+            if self._head_matches(at) and self._tail_matches(at + len(text)):
                 return True
-            found = resource.find(text, found + 1)
+            at = resource.find(text, at + 1)
         return False
 
     def _compiled(self, values: Values) -> bool | None:
@@ -258,8 +261,11 @@ class _PolicyTests:
 
 
 def _any_applies(tests: tuple[_StatementTest, ...], values: Values, context: RequestContext | None) -> bool:
-    for test in tests:  # noqa: SIM110 - a loop builds no generator per call on the hot path
-        if test.applies(values, context):
+    for test in tests:  # a loop builds no generator per call on the hot path
+        if test.conditions:
+            if test.applies(values, context):
+                return True
+        elif test.resource_applies(values):
             return True
     return False
 
@@ -327,6 +333,9 @@ class FixedQuestion:
 #: A set's decision on a reading: per resource the decision (IAM order), per policy its strongest outcome
 #: over the resources (``DENY`` over ``ALLOW`` over ``NONE``), and the missing keys in ``evaluate``'s order.
 FixedDecision = tuple[tuple[DecisionName, ...], tuple[int, ...], tuple[str, ...]]
+#: What a set's decision on a reading depends on: per distinct reading-dependent test its outcomes per
+#: resource, and the missing keys.
+Signature = tuple[tuple[tuple[int, ...], ...], tuple[str, ...]]
 
 
 def _decision(outcomes: Sequence[int]) -> DecisionName:
@@ -380,15 +389,24 @@ class FixedSet:
                 missing[folded] = name
         return tuple(missing.values())
 
-    def decide(self, values: Values) -> FixedDecision:
+    def signature(self, values: Values) -> Signature:
+        """All a decision depends on: the outcomes of the tests that read the values, and the missing keys.
+
+        Readings with equal signatures get equal decisions (``decision``), so a caller can keep one per
+        signature: most distinct readings of a fleet share a handful of signatures.
+        """
         context = RequestContext(values) if self.needs_context else None
-        results = [tests.outcomes(values, context) for tests in self._varying]
+        return tuple([tests.outcomes(values, context) for tests in self._varying]), self.missing(values)
+
+    def decide(self, values: Values) -> FixedDecision:
+        """``decision(signature(values))``."""
+        return self.decision(self.signature(values))
+
+    def decision(self, signature: Signature) -> FixedDecision:
+        results, missing = signature
         per_policy = [results[index] if index >= 0 else constant for index, constant in self._layout]
-        if len(self.resources) == 1:
-            ranks = tuple([outcomes[0] for outcomes in per_policy])
-            return (_decision(ranks),), ranks, self.missing(values)
         decisions = tuple(
             _decision([outcomes[index] for outcomes in per_policy]) for index in range(len(self.resources))
         )
         ranks = tuple([max(outcomes, default=NONE) for outcomes in per_policy])
-        return decisions, ranks, self.missing(values)
+        return decisions, ranks, missing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import json
 
 import boto3
@@ -156,3 +157,24 @@ def test_bad_requests_fail_as_the_service_does() -> None:
         who_can(World(), "PUBLISH", [])
     empty = who_can(World(), "PUBLISH", "x")
     assert empty.entries == () and empty.to_dict()["evaluated"] == 0
+
+
+def test_the_collector_is_left_as_it_was() -> None:
+    """Paused for the question, then resumed; what the caller froze stays frozen, a disabled one stays off."""
+    world = varied_world()
+    assert gc.isenabled()
+    who_can(world, "PUBLISH", f"{ARN}:topic/fleet/dev-2")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        who_can(world, "PUBLISH", f"{ARN}:topic/fleet/dev-2")
+        assert gc.isenabled() and gc.get_freeze_count() == frozen > 0
+    finally:
+        gc.unfreeze()
+    gc.disable()
+    try:
+        who_can(world, "PUBLISH", f"{ARN}:topic/fleet/dev-2")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
