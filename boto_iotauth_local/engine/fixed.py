@@ -273,11 +273,22 @@ def _any_applies(tests: tuple[_StatementTest, ...], values: Values, context: Req
 class FixedQuestion:
     """One action on fixed resources: compiles each policy, and each resource pattern, once.
 
-    ``policy_set`` gives the ``FixedSet`` of some policies; sets sharing policies share their compiled
-    tests. Keep one per question: it holds what it compiled.
+    ``policy_set`` gives the ``FixedSet`` of some policies; policies that reduce to the same tests share
+    them, and sets made of the same records are one object. Keep one per question: it holds what it
+    compiled.
     """
 
-    __slots__ = ("_patterns", "_policies", "_reduced", "_statements", "action", "action_lower", "resources")
+    __slots__ = (
+        "_patterns",
+        "_policies",
+        "_records",
+        "_reduced",
+        "_sets",
+        "_statements",
+        "action",
+        "action_lower",
+        "resources",
+    )
 
     def __init__(self, action: str, resources: Sequence[str]) -> None:
         self.action = action
@@ -286,7 +297,9 @@ class FixedQuestion:
         self._patterns: dict[tuple[ResourcePattern, str], bool | _TemplateMatch] = {}
         self._statements: dict[tuple[object, ...], _StatementTest] = {}
         self._reduced: dict[tuple[_ResourceTests, ...], _PolicyTests] = {}
-        self._policies: dict[int, tuple[Policy, _PolicyTests, KeyChecks]] = {}
+        self._records: dict[tuple[object, ...], _PolicyRecord] = {}
+        self._policies: dict[int, tuple[Policy, _PolicyRecord]] = {}
+        self._sets: dict[tuple[_PolicyRecord, ...], FixedSet] = {}
 
     def _pattern(self, pattern: ResourcePattern, resource: str) -> bool | _TemplateMatch:
         key = (pattern, resource)
@@ -305,8 +318,8 @@ class FixedQuestion:
         key = (made.deny, made.not_resource, made.conditions, made.constant, made.templates)
         return self._statements.setdefault(key, made)
 
-    def policy_tests(self, policy: Policy) -> tuple[_PolicyTests, KeyChecks]:
-        """The policy's (shared) tests, and how each key it reads is checked for missing keys."""
+    def policy_record(self, policy: Policy) -> _PolicyRecord:
+        """The policy's tests, missing-key checks and keys read, shared by every policy that has the same."""
         found = self._policies.get(id(policy))
         if found is None or found[0] is not policy:
             plan = policy.plan_for(self.action_lower)
@@ -319,15 +332,39 @@ class FixedQuestion:
                     groups.append((always, () if always else tuple(t for t in tests if not t.never)))
                 (deny_always, denies), (allow_always, allows) = groups
                 per_resource.append((deny_always, denies, allow_always, allows))
-            key = tuple(per_resource)
-            reduced = self._reduced.get(key)
+            shape = tuple(per_resource)
+            reduced = self._reduced.get(shape)
             if reduced is None:
-                reduced = self._reduced[key] = _PolicyTests(key)
-            found = self._policies[id(policy)] = (policy, reduced, plan.key_report.key_checks)
-        return found[1], found[2]
+                reduced = self._reduced[shape] = _PolicyTests(shape)
+            reads = tuple(dict.fromkeys(ref.folded for ref in plan.keys))
+            key = (reduced, plan.key_report.key_checks, reads)
+            record = self._records.get(key)
+            if record is None:
+                record = self._records[key] = _PolicyRecord(reduced, plan.key_report.key_checks, reads)
+            found = self._policies[id(policy)] = (policy, record)
+        return found[1]
 
     def policy_set(self, policies: Sequence[tuple[str, Policy]]) -> FixedSet:
-        return FixedSet(self, policies)
+        """The set of these policies; sets whose policies have the same records are one object."""
+        records = tuple([self.policy_record(policy) for _, policy in policies])
+        found = self._sets.get(records)
+        if found is None:
+            found = self._sets[records] = FixedSet(self.resources, records)
+        return found
+
+
+class _PolicyRecord:
+    """What a set needs of one policy: its tests, its missing-key checks and the keys it reads.
+
+    Interned per question, and hashed by identity, so that a set's records make a cheap key.
+    """
+
+    __slots__ = ("checks", "reads", "tests")
+
+    def __init__(self, tests: _PolicyTests, checks: KeyChecks, reads: tuple[str, ...]) -> None:
+        self.tests = tests
+        self.checks = checks
+        self.reads = reads
 
 
 #: A set's decision on a reading: per resource the decision (IAM order), per policy its strongest outcome
@@ -351,23 +388,18 @@ class FixedSet:
 
     __slots__ = ("_checks", "_layout", "_varying", "constant", "needs_context", "reads", "resources")
 
-    def __init__(self, question: FixedQuestion, policies: Sequence[tuple[str, Policy]]) -> None:
-        found = [question.policy_tests(policy) for _, policy in policies]
-        self.resources = question.resources
+    def __init__(self, resources: tuple[str, ...], records: tuple[_PolicyRecord, ...]) -> None:
+        self.resources = resources
         #: The (lower-cased) keys the statements for the action read, as conditions or variables.
-        self.reads: tuple[str, ...] = tuple(
-            dict.fromkeys(
-                ref.folded for _, policy in policies for ref in policy.plan_for(question.action_lower).keys
-            )
-        )
+        self.reads: tuple[str, ...] = tuple(dict.fromkeys(key for record in records for key in record.reads))
         # The same check twice gives the same answer twice: only the first of equal ones is kept.
-        self._checks: KeyChecks = tuple(dict.fromkeys(check for _, checks in found for check in checks))
+        self._checks: KeyChecks = tuple(dict.fromkeys(check for record in records for check in record.checks))
         #: The distinct tests that depend on the reading, each decided once per reading.
-        self._varying = tuple(dict.fromkeys(tests for tests, _ in found if tests.constant is None))
+        self._varying = tuple(dict.fromkeys(r.tests for r in records if r.tests.constant is None))
         #: Per policy: the index of its tests in ``_varying``, or -1 and its constant outcomes.
         self._layout = tuple(
-            (-1, tests.constant) if tests.constant is not None else (self._varying.index(tests), ())
-            for tests, _ in found
+            (-1, r.tests.constant) if r.tests.constant is not None else (self._varying.index(r.tests), ())
+            for r in records
         )
         self.needs_context = any(tests.needs_context for tests in self._varying)
         #: The decision when it does not depend on the reading at all, else None.

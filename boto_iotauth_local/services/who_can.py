@@ -244,14 +244,10 @@ class _Asker:
             found = self.by_names[unique] = _Set(self, unique)
         return found
 
-    def policy_set(self, own: tuple[str, ...], thing: str | None) -> _Set:
-        """``policy_set``'s policies for a certificate or identity with these policies and this thing."""
-        groups = self.world.groups_of_thing(thing) if thing is not None else None
-        key = (own, groups)
-        found = self.sets.get(key)
-        if found is None:
-            names = own + self.groups_policies(groups) if groups is not None else own
-            found = self.sets[key] = self.named_set(names)
+    def policy_set(self, own: tuple[str, ...], groups: tuple[str, ...] | None) -> _Set:
+        """``policy_set``'s policies for a principal with these policies and a thing in these groups."""
+        names = own + self.groups_policies(groups) if groups is not None else own
+        found = self.sets[(own, groups)] = self.named_set(names)
         return found
 
     def attached(
@@ -266,22 +262,26 @@ class _Asker:
         value = who[1]
         own = world.policies_for_target(value)
         things = world.things_for_principal(value)
-        exclusive = [thing for thing, attachment in things if attachment == "EXCLUSIVE_THING"]
-        thing = exclusive[0] if len(exclusive) == 1 else None
-        policies = self.policy_set(own, thing)
-        rows.append(_access(kind, value, name, None, thing, self.answer(policies, who, None, thing), status))
+        thing = None
+        if things:
+            exclusive = [thing for thing, attachment in things if attachment == "EXCLUSIVE_THING"]
+            thing = exclusive[0] if len(exclusive) == 1 else None
+        rows.append(_access(kind, value, name, None, thing, self.answer(own, who, None, thing), status))
         for attached, _ in things:  # the clientId names an attached thing: that thing is resolved
-            policies = self.policy_set(own, attached)
-            answer = self.answer(policies, who, attached, attached)
+            answer = self.answer(own, who, attached, attached)
             rows.append(_access("thing", value, attached, attached, attached, answer, status))
 
-    def answer(self, policies: _Set, who: _Who, client_id: str | None, thing: str | None) -> _Outcome:
-        """``authorize``'s answer for the principal ``who`` (kind, value, name) under ``policies``."""
+    def answer(self, own: tuple[str, ...], who: _Who, client_id: str | None, thing: str | None) -> _Outcome:
+        """``authorize``'s answer for ``who`` (kind, value, name), a certificate or Cognito identity."""
+        groups = self.world.groups_of_thing(thing) if thing is not None else None
+        policies = self.sets.get((own, groups))
+        if policies is None:
+            policies = self.policy_set(own, groups)
         constant = policies.constant
         if constant is not None:
             return constant
         direct = policies.direct
-        if direct is None or who[0] == "thing-group":
+        if direct is None:
             return policies.answer(self, Principal(*who), client_id, thing)
         key = direct((client_id, thing, "false" if thing is None else "true"))
         found = policies.answers.get(key)
@@ -394,7 +394,8 @@ def who_can(
             asker.attached("certificate", who, label, certificate.status, rows)
         for group in world.all_thing_groups():
             policies = asker.named_set(asker.groups_policies((group.name,)))
-            result = asker.answer(policies, ("thing-group", group.arn, group.name), None, None)
+            who = ("thing-group", group.arn, group.name)
+            result = policies.answer(asker, Principal(*who), None, None)
             rows.append(_access("thing-group", group.arn, group.name, None, None, result))
         for target in world.policy_targets():
             # A Cognito identity id never starts with "arn:" (COGNITO_ID_RE): skip the ARNs unparsed.
