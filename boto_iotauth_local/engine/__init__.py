@@ -8,7 +8,7 @@ from __future__ import annotations
 from .conditions import ConditionOutcome
 from .context import RequestContext
 from .errors import PolicyError
-from .evaluate import context_reading, evaluate
+from .evaluate import context_reading, evaluate, evaluate_all
 from .explain import ActionCheck, Decision, PatternCheck, PolicyResult, ResourceCheck, StatementResult
 from .glob import Glob
 from .policy import Policy, parse_policy
@@ -30,5 +30,6 @@ __all__ = [
     "StatementResult",
     "context_reading",
     "evaluate",
+    "evaluate_all",
     "parse_policy",
 ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..caches import OBJECT_BYTES, ByteBoundedCache, text_bytes
-from ..engine import Decision, Policy, RequestContext, context_reading, evaluate
+from ..engine import Decision, Policy, RequestContext, context_reading, evaluate, evaluate_all
 from ..engine.footguns import Note
 from ..engine.footguns import notes as footgun_notes
 from ..engine.jsondata import compact
@@ -418,6 +418,7 @@ def reused_policy_set(
                 size = OBJECT_BYTES * (20 + 2 * len(resolution.attached)) + _RESOLUTION_SETS_BYTES
                 _RESOLUTIONS.put(general, (weakref.ref(world), version, resolution), size)
             resolved = resolution.policy_set(world, client_id)
+        clock_free = resolved is not None  # a resolution's sets never read the clock
         if resolved is None:
             resolved = policy_set(
                 world,
@@ -427,7 +428,7 @@ def reused_policy_set(
                 policy_names_to_add=policy_names_to_add,
                 policy_names_to_skip=policy_names_to_skip,
             )
-    if cacheable and not _reads_clock(resolved):
+    if cacheable and (clock_free or not _reads_clock(resolved)):
         texts = [text for text in (principal, cognito_identity_pool_id, client_id) if text is not None]
         size = resolved.size + text_bytes(*texts, *policy_names_to_add, *policy_names_to_skip)
         _POLICY_SETS.put((id(world), *key), (weakref.ref(world), version, resolved), size)
@@ -460,13 +461,19 @@ def decide_auth_info(
     decisions: list[ResourceDecision] = []
     missing: dict[str, None] = {}
     variables: dict[str, Any] = {}
-    for resource in resources:
-        main = evaluate(main_pairs, action, resource, context, explain=explain)
-        gate = (
-            evaluate(gate_pairs, action, resource, context, explain=explain)
+    if explain:
+        mains = [evaluate(main_pairs, action, r, context, explain=True) for r in resources]
+        gates = (
+            [evaluate(gate_pairs, action, r, context, explain=True) for r in resources]
             if gate_pairs is not None
             else None
         )
+    else:
+        mains = evaluate_all(main_pairs, action, resources, context)
+        gates = evaluate_all(gate_pairs, action, resources, context) if gate_pairs is not None else None
+    for position, resource in enumerate(resources):
+        main = mains[position]
+        gate = gates[position] if gates is not None else None
         decisions.append(ResourceDecision(resource, _combine(main, gate), main, gate))
         results = main.policies + (gate.policies if gate is not None else ())
         for index, policy_result in enumerate(results):

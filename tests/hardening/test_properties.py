@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from boto_iotauth_local import Activation, World, activate
-from boto_iotauth_local.engine import Glob, RequestContext, evaluate, parse_policy
+from boto_iotauth_local.engine import Glob, RequestContext, evaluate, evaluate_all, parse_policy
 from boto_iotauth_local.services.authorization import ACTIONS, PolicyRef, PolicySet, authorize
 from boto_iotauth_local.services.principals import Principal
 from boto_iotauth_local.wire.model import operation_model
@@ -428,6 +428,15 @@ def test_bound_sets_shared_between_contexts_agree_with_the_reference(
         for resource in [*resources, *resources]:
             expected = [ref_outcome(d, action, resource, values_now) for d in docs]
             assert [p.outcome for p in evaluate(policies, action, resource, shared).policies] == expected
+        # Several resources at once bind the set on the first question, in a fresh context or a used one.
+        for context in (RequestContext(values_now), shared):
+            decided = evaluate_all(policies, action, [*resources, *resources], context)
+            for resource, decision in zip([*resources, *resources], decided, strict=True):
+                expected = [ref_outcome(d, action, resource, values_now) for d in docs]
+                assert [p.outcome for p in decision.policies] == expected
+                slow = evaluate(policies, action, resource, RequestContext(values_now), explain=True)
+                assert decision.missing_keys == slow.missing_keys
+                assert dict(decision.variables) == dict(slow.variables)
 
 
 @settings(ENGINE, max_examples=150)

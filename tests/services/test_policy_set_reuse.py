@@ -189,3 +189,21 @@ def test_a_set_reading_the_clock_is_resolved_afresh_for_every_client_id() -> Non
     assert reused_policy_set(world, **request) is not reused_policy_set(world, **request)
     request["client_id"] = "y"
     assert "aws:CurrentTime" in reused_policy_set(world, **request).context
+
+
+def test_an_authenticated_role_with_no_policies_gates_every_resource_shut() -> None:
+    """A Cognito gate with no policies still has to allow, and allows nothing (A5): one resource or several,
+    answered, explained, and asked again."""
+    from boto_iotauth_local.services.authorization import authorize
+
+    world = World()
+    world.create_policy(policyName="Open", policyDocument=_doc())
+    world.attach_policy(policyName="Open", target=COGNITO)
+    world.create_cognito_identity_pool(identityPoolId=POOL, authenticatedPolicies={})
+    resolved = reused_policy_set(world, principal=COGNITO, cognito_identity_pool_id=POOL)
+    assert resolved.gate == ()
+    for resources in ([f"{ARN}:client/a"], [f"{ARN}:client/a", f"{ARN}:client/b"]):
+        for explain in (False, True, False):
+            result = authorize(resolved, "CONNECT", resources, explain=explain)
+            assert result.auth_decision == "IMPLICIT_DENY"
+            assert [d.decision for d in result.decisions] == ["IMPLICIT_DENY"] * len(resources)
