@@ -14,6 +14,7 @@ runs out of stack.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -103,6 +104,11 @@ def compact(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode("utf-8")
 
 
+@functools.lru_cache(maxsize=64)
+def _member_name(name: str) -> bytes:
+    return compact(name)
+
+
 class EncodedObject(dict[str, Any]):
     """A JSON object that carries its compact encoding: its members for readers, ``encoded`` for the wire.
 
@@ -120,7 +126,7 @@ class EncodedObject(dict[str, Any]):
     @classmethod
     def with_array(cls, name: str, items: list[Any], encoded_items: list[bytes]) -> EncodedObject:
         """``{name: items}``, encoded from the items' own encodings (``encoded_items``, in order)."""
-        encoded = b"{" + compact(name) + b":[" + b",".join(encoded_items) + b"]}"
+        encoded = b"{" + _member_name(name) + b":[" + b",".join(encoded_items) + b"]}"
         return cls({name: items}, encoded)
 
 
