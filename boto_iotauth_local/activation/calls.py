@@ -11,35 +11,37 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ServiceError
-from ..wire.exchange import Exchange
+from ..wire.exchange import Exchange, read_params
 
 
 @dataclass(frozen=True)
 class Call:
     """One intercepted call: what was asked, and the answer or the service error.
 
-    The request's parameters and the answer are kept as JSON (bytes, which the garbage collector never has
+    The request and the answer are kept as the bytes that were sent (which the garbage collector never has
     to walk: a long test session keeps thousands of calls) and decoded on first access.
     """
 
     operation: str
     region: str
-    #: The parameters as compact JSON; or, for parameters that are not JSON data, the object itself.
-    request: bytes | Mapping[str, Any] | None = field(repr=False)
+    #: The request as (URL, body), its parameters read again on first access; or the parameters themselves
+    #: when they cannot be read from those alone.
+    request: tuple[str, bytes] | Mapping[str, Any] | None = field(repr=False)
     error: ServiceError | None
     body: bytes = field(default=b"", repr=False)
 
     @classmethod
     def of(cls, exchange: Exchange, body: bytes) -> Call:
-        kept = exchange.params_json if exchange.params_json is not None else exchange.params
+        # Recorded only when the parameters were read from it: a body that could not be read stays None.
+        recorded = exchange.recorded if exchange.params is not None else None
+        kept = recorded if recorded is not None else exchange.params
         return cls(exchange.operation, exchange.region, kept, exchange.error, body)
 
     @functools.cached_property
     def params(self) -> Mapping[str, Any] | None:
         """The request's parameters as the service read them (a copy of your own to inspect or change)."""
-        if isinstance(self.request, bytes):
-            decoded: Mapping[str, Any] = json.loads(self.request)
-            return decoded
+        if isinstance(self.request, tuple):
+            return read_params(self.operation, self.request)
         return copy.deepcopy(self.request) if self.request is not None else None
 
     @functools.cached_property

@@ -18,13 +18,12 @@ from urllib.parse import urlsplit
 from botocore.awsrequest import AWSResponse
 
 from ..caches import ByteBoundedCache, text_bytes
-from ..engine.jsondata import compact
 from ..errors import InternalFailureException, ServiceError
 from ..world.arns import dns_suffixes
 from .decode import decode_request
 from .encode import encode_error, encode_result
 from .model import operation_model
-from .request import WireRequest
+from .request import HttpRequest, WireRequest
 from .validate import validate_request
 
 logger = logging.getLogger(__name__)
@@ -40,9 +39,7 @@ _SCOPE_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 #: Parameters of requests already decoded and found valid, by (operation, URL, body): both depend on
 #: nothing else, and test suites repeat the same requests many times. Services only read parameters.
 #: An entry is counted as its body and URL, and the decoded parameters (about three times the body).
-_VALID: ByteBoundedCache[tuple[str, str, bytes | str], tuple[dict[str, Any], bytes | None]] = (
-    ByteBoundedCache("wire.valid")
-)
+_VALID: ByteBoundedCache[tuple[str, str, bytes | str], dict[str, Any]] = ByteBoundedCache("wire.valid")
 
 
 @dataclass(frozen=True)
@@ -55,9 +52,10 @@ class Exchange:
     result: Mapping[str, Any] | None
     error: ServiceError | None
     response: AWSResponse
-    #: ``params`` as compact JSON, for records kept long (bytes are nothing for the garbage collector to
-    #: walk); None when there are none, or they are not JSON data.
-    params_json: bytes | None = None
+    #: The request's URL and body, from which :func:`read_params` reads ``params`` again: what records kept
+    #: long hold instead of the parameters (nothing for the garbage collector to walk, nothing to encode).
+    #: None when the parameters cannot be read from these alone (an operation reading headers).
+    recorded: tuple[str, bytes] | None = None
 
 
 def signed_region(request: WireRequest) -> str | None:
@@ -84,11 +82,10 @@ def request_region(request: WireRequest, default: str = "us-east-1") -> str:
     return signed_region(request) or default
 
 
-def _as_json(params: dict[str, Any]) -> bytes | None:
-    try:
-        return compact(params)
-    except (TypeError, ValueError):
-        return None
+def read_params(operation: str, recorded: tuple[str, bytes]) -> dict[str, Any]:
+    """The parameters of a request recorded as (URL, body) by :class:`Exchange`, read as when it came."""
+    url, body = recorded
+    return decode_request(HttpRequest("POST", url, {}, body), operation_model(operation))
 
 
 def forget_requests() -> None:
@@ -120,27 +117,26 @@ def answer(
     url = request.url
     region = region or request_region(request)
     params: dict[str, Any] | None = None
-    params_json: bytes | None = None
+    recorded: tuple[str, bytes] | None = None
     try:
         body = request.body
-        cacheable = reuse_params and isinstance(body, (bytes, str)) and not _reads_headers(operation)
-        key = (operation, url, body) if cacheable else None
+        readable = isinstance(body, (bytes, str)) and not _reads_headers(operation)
+        if readable:
+            recorded = (url, body.encode("utf-8") if isinstance(body, str) else body)
+        key = (operation, url, body) if readable and reuse_params else None
         known = _VALID.get(key) if key is not None else None
         if known is not None:
-            params, params_json = known
+            params = known
         else:
             model = operation_model(operation)
             params = decode_request(request, model)
             validate_request(params, model.input_shape)
-            params_json = _as_json(params)
             if key is not None:
-                _VALID.put(key, (params, params_json), 5 * text_bytes(body) + text_bytes(url))
+                _VALID.put(key, params, 4 * text_bytes(body) + text_bytes(url))
         result = backend(operation, params, region)
-        response = encode_result(url, result)
-        return Exchange(operation, region, params, result, None, response, params_json)
+        return Exchange(operation, region, params, result, None, encode_result(url, result), recorded)
     except ServiceError as refused:
-        params_json = params_json if params_json is not None or params is None else _as_json(params)
-        return Exchange(operation, region, params, None, refused, encode_error(url, refused), params_json)
+        return Exchange(operation, region, params, None, refused, encode_error(url, refused), recorded)
     except Exception as exc:  # a defect here must reach the caller as a service error, not a crash
         logger.exception("unexpected error while answering %s", operation)
         reason = f"{type(exc).__name__}: {exc}"
