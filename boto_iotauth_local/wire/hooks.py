@@ -49,6 +49,10 @@ from .. import caches
 
 _SERVICE_INFIX = ".iot."
 _CLIENT_CREATED = "creating-serializer."
+#: The events of a call that ``decide`` acts on; with no marker registered, it passes every other one.
+_KINDS = frozenset(
+    {"before-send", "choose-signer", "provide-client-params", "after-call", "after-call-error"}
+)
 #: The event the scope marker is registered under. botocore registers a handler of its own at exactly this
 #: node of every session's event tree, so registering ours adds no node: a client being made from the
 #: session in another thread copies that tree, and a node added meanwhile would break its copy
@@ -237,9 +241,15 @@ def decide(emitter: Any, event_name: Any, kwargs: dict[str, Any]) -> Any:
 
 def _emit(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if len(args) >= 2:
-        answered = intercept(instance, args[0], args[1])
-        if answered is not PASS:
-            return answered
+        name = args[0]
+        # Every event of every client passes here: most are not for this module, and are let through
+        # without a further call (``decide`` makes the same tests first).
+        if type(name) is str and (_SERVICE_INFIX in name or (_marked and name.startswith(_CLIENT_CREATED))):
+            kind = name[: name.find(".")]
+            if kind in _KINDS or _marked:
+                answered = intercept(instance, name, args[1])
+                if answered is not PASS:
+                    return answered
     return wrapped(*args, **kwargs)
 
 
