@@ -27,11 +27,11 @@ from .statement import ANY_RESOURCE, ANY_RESOURCE_RULE, RESOURCE_RULE, AnyResour
 
 #: Policy sets bound to one context; a context serving more sets than this starts over (memory bound).
 _BINDINGS_PER_CONTEXT = 64
-#: Marks a set asked about once in a context, not bound yet.
-_ASKED_ONCE = object()
 
 #: The context keys each (action, *policies) reads: what its decisions can depend on.
 _READS: ByteBoundedCache[tuple[Any, ...], tuple[str, ...]] = ByteBoundedCache("engine.reads", 1 << 20)
+#: Readings asked about once and not bound yet (same keys as ``_BOUND``): the second question binds.
+_ASKED: ByteBoundedCache[tuple[Any, ...], bool] = ByteBoundedCache("engine.asked", 1 << 20)
 #: Bound sets shared by every context that reads the same values: ((action, *policies), values) -> set.
 _BOUND: ByteBoundedCache[tuple[Any, ...], BoundSet] = ByteBoundedCache("engine.bound", 4 << 20)
 
@@ -54,8 +54,8 @@ def evaluate(
 
     Without ``explain``, the set is bound (``BoundSet``) once per distinct reading of the context keys its
     statements read, and shared by every context that reads the same values: from then on a resource costs
-    a few string tests, whatever context object asks. A set first met in a context with new values is
-    decided statement by statement, and bound on its second question.
+    a few string tests, whatever context object asks. The first question with new values is decided
+    statement by statement, and the second one with the same values, in any context, binds the set.
 
     With ``explain``, the decision is the statement-by-statement one; each policy's statement details are
     worked out when first read (``PolicyResult.statements``), from the same immutable inputs.
@@ -92,14 +92,14 @@ def _binding(
     policies: Sequence[tuple[str, Policy]], action: str, context: RequestContext, *, eager: bool
 ) -> BoundSet | None:
     """The set bound to this context's reading; None to decide statement by statement instead: when the
-    pairs are unhashable, or (unless ``eager``) on the set's first question in this context."""
+    pairs are unhashable, or (unless ``eager``) on the first question with these values."""
     bindings = context.bindings
     try:
         key = (action, *policies)
         found = bindings.get(key)
     except TypeError:  # unhashable pairs: nothing to memoise under
         return None
-    if found is None or found is _ASKED_ONCE:
+    if found is None:
         reads = _READS.get(key)
         if reads is None:
             reads = _reads(policies, action)
@@ -107,12 +107,10 @@ def _binding(
         shared_key = (key, context.read(reads))
         bound = _BOUND.get(shared_key)
         if bound is None:
-            if found is None and not eager:
-                # The first question in this context with these values goes statement by statement, which
+            if not eager and _ASKED.get(shared_key) is None:
+                # The first question with these values, in any context, goes statement by statement, which
                 # is cheaper than binding when it is the only one; a second one binds the set for all.
-                if len(bindings) >= _BINDINGS_PER_CONTEXT:
-                    bindings.clear()
-                bindings[key] = _ASKED_ONCE
+                _ASKED.put(shared_key, True, OBJECT_BYTES * len(key) + _reading_bytes(shared_key[1]))
                 return None
             bound = BoundSet(policies, action, context)
             _BOUND.put(shared_key, bound, bound.size + _reading_bytes(shared_key[1]))
