@@ -164,6 +164,8 @@ class Faults:
 
     def take(self, operation: str) -> ServiceError | None:
         """The error to answer this call of ``operation`` with, or None; an injected failure is used up."""
+        if not self._failures and not self._limits:
+            return None  # nothing injected: the common case, on every call, needs no lock
         with self._lock:
             for index, failure in enumerate(self._failures):
                 if failure.operation is None or failure.operation == operation:

@@ -400,6 +400,12 @@ def reused_policy_set(
         tuple(policy_names_to_skip),
     )
     cacheable = type(world).version_tracks_state
+    if cacheable:
+        # A set kept for the version now current was resolved from that very state: returned without
+        # holding writers off (a writer still under way has not moved the version yet).
+        found = _POLICY_SETS.get((id(world), *key))
+        if found is not None and found[0]() is world and found[1] == world.version:
+            return found[2]
     resolved: PolicySet | None = None
     with world.consistent():  # the version read is the version of the state the set is resolved from
         if cacheable:
