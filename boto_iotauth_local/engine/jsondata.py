@@ -126,7 +126,7 @@ class EncodedObject(dict[str, Any]):
     @classmethod
     def with_array(cls, name: str, items: list[Any], encoded_items: list[bytes]) -> EncodedObject:
         """``{name: items}``, encoded from the items' own encodings (``encoded_items``, in order)."""
-        encoded = b"{" + _member_name(name) + b":[" + b",".join(encoded_items) + b"]}"
+        encoded = b"".join((b"{", _member_name(name), b":[", b",".join(encoded_items), b"]}"))
         return cls({name: items}, encoded)
 
 
