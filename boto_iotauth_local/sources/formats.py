@@ -51,6 +51,15 @@ def detect(path: Path) -> tuple[str, Any]:
             and ("planned_values" in data or "values" in data)
         ):
             return "terraform", data
+        if isinstance(data, dict) and {"terraform_version", "lineage", "resources"} <= data.keys():
+            # Terraform's own state file (format version 4), not the documented JSON output: its layout is
+            # internal to Terraform. Said plainly rather than read as a world file with unknown keys.
+            raise TemplateError(
+                path,
+                None,
+                "this is a raw Terraform state file; load the output of `terraform show -json` "
+                "(with the state, or a saved plan) instead",
+            )
         if isinstance(data, dict) and isinstance(data.get("Resources"), dict):
             return "cloudformation", reader.parse(path, text)
         return "worldfile", None

@@ -1192,6 +1192,32 @@ CASES: list[Case] = [
             ),
         ),
     ),
+    Case(
+        "terraform-raw-state",
+        "Terraform's own `terraform.tfstate` (version 4) instead of `terraform show -json` output",
+        python("TemplateError", "raw Terraform state file"),
+        lambda e: e.world_file(
+            "terraform.tfstate",
+            json.dumps(
+                {
+                    "version": 4,
+                    "terraform_version": "1.9.5",
+                    "serial": 3,
+                    "lineage": "5f2b1c1e-0000-4000-8000-000000000000",
+                    "outputs": {},
+                    "resources": [
+                        {
+                            "mode": "managed",
+                            "type": "aws_iot_policy",
+                            "name": "p",
+                            "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                            "instances": [{"attributes": {"name": "P", "policy": json.dumps(GOOD_POLICY)}}],
+                        }
+                    ],
+                }
+            ),
+        ),
+    ),
     # -- custom authorizer handler behaviours --------------------------------------------------------------
     Case(
         "handler-raises",
