@@ -80,7 +80,8 @@ def evaluate_all(
     Binding a set costs about one statement-by-statement decision, so for two resources or more the set is
     bound at once instead of on its second question.
     """
-    if len(resources) < 2:
+    if len(resources) < 2 or not all(isinstance(resource, str) for resource in resources):
+        # One resource, or ANY_RESOURCE among them (never decided on a bound set): each as ``evaluate``.
         return [evaluate(policies, action, resource, context) for resource in resources]
     bound = _binding(policies, action, context, eager=True)
     if bound is None:

@@ -181,3 +181,27 @@ def test_same_context_serves_literal_and_any_questions() -> None:
         assert evaluate(policy, "iot:Publish", ANY_RESOURCE, ctx).decision == "ALLOWED"
         assert evaluate(policy, "iot:Publish", "*", ctx).decision == "IMPLICIT_DENY"
         assert evaluate(policy, "iot:Publish", f"{TOPIC}/a", ctx).decision == "ALLOWED"
+
+
+def test_several_resources_with_any_resource_among_them_are_each_decided_as_alone() -> None:
+    from boto_iotauth_local.engine import evaluate_all
+
+    policy = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "iot:Publish", "Resource": "*"},
+                {
+                    "Effect": "Deny",
+                    "Action": "iot:Publish",
+                    "Resource": "arn:aws:iot:us-east-1:1:topic/secret",
+                },
+            ],
+        }
+    )
+    pairs = [("P", policy)]
+    resources = ["arn:aws:iot:us-east-1:1:topic/secret", ANY_RESOURCE, "arn:aws:iot:us-east-1:1:topic/open"]
+    together = evaluate_all(pairs, "iot:Publish", resources, RequestContext({}))  # type: ignore[arg-type]
+    alone = [evaluate(pairs, "iot:Publish", r, RequestContext({})) for r in resources]
+    assert [d.decision for d in together] == [d.decision for d in alone]
+    assert [d.decision for d in together] == ["EXPLICIT_DENY", "ALLOWED", "ALLOWED"]
