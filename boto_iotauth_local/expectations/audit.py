@@ -64,15 +64,16 @@ class BoundAudit:
             )
             for run in report.runs
         )
+        notes = tuple(f"{run.name}: {note}" for run in report.runs for note in run.notes)
         if not failing:
-            return Outcome(self.expectation, True, rows)
+            return Outcome(self.expectation, True, rows, notes=notes)
         worst = failing[0]
         summary = (
             f"{len(failing)} audit finding(s) at or above {self.expectation.fail_on}; the first: "
             f"{worst.severity} {worst.check_name} {worst.resource.label} {worst.reason_code}"
         )
         explanation = "\n\n".join(finding_text(f) for f in failing)
-        return Outcome(self.expectation, False, rows, explanation, summary)
+        return Outcome(self.expectation, False, rows, explanation, summary, notes=notes)
 
 
 def parse(fields: dict[str, Field], entry: Field) -> AuditExpectation:

@@ -53,6 +53,8 @@ class Outcome:
     error: bool = False
     #: How long the check took, in seconds (JUnit's ``time``).
     seconds: float = 0.0
+    #: What the check could not decide, met or not (an audit's key no weak-key list covers), for a person.
+    notes: tuple[str, ...] = ()
 
 
 class Check(Protocol):

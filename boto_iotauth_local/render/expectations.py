@@ -54,6 +54,14 @@ def unmet_text(outcome: Outcome) -> str:
     return f"UNMET: {expectation.name} (line {expectation.line})\n{outcome.explanation}"
 
 
+def notes_text(outcome: Outcome) -> str:
+    """What an expectation's check could not decide, met or not."""
+    expectation = outcome.expectation
+    lines = [f"NOTE: {expectation.name} (line {expectation.line})"]
+    lines.extend(f"  {note}" for note in outcome.notes)
+    return "\n".join(lines)
+
+
 def report_text(reports: Sequence[Report]) -> str:
     """Each file's table, every unmet expectation's explanation, and a one-line summary."""
     parts: list[str] = []
@@ -61,6 +69,8 @@ def report_text(reports: Sequence[Report]) -> str:
         parts.append(f"{report.path}\n\n{outcomes_table(report.outcomes)}")
     for report in reports:
         parts.extend(unmet_text(outcome) for outcome in report.unmet)
+    for report in reports:
+        parts.extend(notes_text(outcome) for outcome in report.outcomes if outcome.notes)
     total = sum(len(report.outcomes) for report in reports)
     unmet = sum(len(report.unmet) for report in reports)
     parts.append(f"{total - unmet} of {total} expectations met" + (f", {unmet} unmet" if unmet else ""))
@@ -106,6 +116,8 @@ def junit_xml(reports: Sequence[Report]) -> str:
                 message = outcome.summary or outcome.explanation.split("\n", 1)[0]
                 element = ET.SubElement(case, tag, message=_xml(message), type="UnmetExpectation")
                 element.text = _xml(outcome.explanation)
+            if outcome.notes:
+                ET.SubElement(case, "system-out").text = _xml("\n".join(outcome.notes))
     for key, value in totals.items():
         suites.set(key, str(value))
     suites.set("time", _seconds(sum(o.seconds for r in reports for o in r.outcomes)))

@@ -82,3 +82,31 @@ def test_refused_at_the_door(tmp_path: Path, entry: str, fragment: str) -> None:
     path = write(tmp_path, entry)
     with pytest.raises(ExpectationsError, match=fragment):
         load_expectations(path)
+
+
+def test_what_the_audit_could_not_check_is_told_in_the_table_json_and_junit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A device key that no CVE-2008-0166 list covers: the expectation is met, and every output says that
+    this part of the key-quality check was not made."""
+    from boto_iotauth_local import World
+    from boto_iotauth_local.faces.cli.check import _to_dict
+    from boto_iotauth_local.render.expectations import junit_xml, report_text
+    from boto_iotauth_local.world import weak_keys
+
+    from ..services.audit.certs import make_ca, pem
+    from ..services.audit.weakkeys import rsa_key
+
+    monkeypatch.setattr(weak_keys, "SYSTEM_DIRECTORY", tmp_path / "no-openssl-blacklist")
+    world = World(account_id="123456789012", region="us-east-1")
+    world.register_certificate_without_ca(pem(make_ca().issue("device", key=rsa_key(2048))), status="ACTIVE")
+    path = write(tmp_path, "  - {kind: audit, checks: [DEVICE_CERTIFICATE_KEY_QUALITY_CHECK]}\n")
+    report = load_expectations(path).check(world)
+    (outcome,) = report.outcomes
+    assert outcome.met
+    (note,) = outcome.notes
+    assert note.startswith("DEVICE_CERTIFICATE_KEY_QUALITY_CHECK: ") and "CVE-2008-0166" in note
+    assert "not checked" in note
+    assert f"NOTE: {outcome.expectation.name}" in report_text([report]) and note in report_text([report])
+    assert "<system-out>" in junit_xml([report]) and "CVE-2008-0166" in junit_xml([report])
+    assert _to_dict([report])["files"][0]["expectations"][0]["notes"] == [note]

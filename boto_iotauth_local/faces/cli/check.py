@@ -109,6 +109,7 @@ def _to_dict(reports: list[Report]) -> dict[str, Any]:
                             for row in outcome.rows
                         ],
                         "explanation": outcome.explanation or None,
+                        "notes": list(outcome.notes),
                     }
                     for outcome in report.outcomes
                 ],
