@@ -406,13 +406,9 @@ def reused_policy_set(
         found = _POLICY_SETS.get((id(world), *key))
         if found is not None and found[0]() is world and found[1] == world.version:
             return found[2]
-    resolved: PolicySet | None = None
     with world.consistent():  # the version read is the version of the state the set is resolved from
         if cacheable:
             version = world.version
-            found = _POLICY_SETS.get((id(world), *key))
-            if found is not None and found[0]() is world and found[1] == version:
-                return found[2]
             general = (id(world), principal, cognito_identity_pool_id, key[3], key[4])
             known = _RESOLUTIONS.get(general)
             if known is not None and known[0]() is world and known[1] == version:
@@ -423,22 +419,21 @@ def reused_policy_set(
                 )
                 size = OBJECT_BYTES * (20 + 2 * len(resolution.attached)) + _RESOLUTION_SETS_BYTES
                 _RESOLUTIONS.put(general, (weakref.ref(world), version, resolution), size)
+            # None when the set reads the clock: then it is resolved afresh, and never kept.
             resolved = resolution.policy_set(world, client_id)
-        clock_free = resolved is not None  # a resolution's sets never read the clock
-        if resolved is None:
-            resolved = policy_set(
-                world,
-                principal=principal,
-                cognito_identity_pool_id=cognito_identity_pool_id,
-                client_id=client_id,
-                policy_names_to_add=policy_names_to_add,
-                policy_names_to_skip=policy_names_to_skip,
-            )
-    if cacheable and (clock_free or not _reads_clock(resolved)):
-        texts = [text for text in (principal, cognito_identity_pool_id, client_id) if text is not None]
-        size = resolved.size + text_bytes(*texts, *policy_names_to_add, *policy_names_to_skip)
-        _POLICY_SETS.put((id(world), *key), (weakref.ref(world), version, resolved), size)
-    return resolved
+            if resolved is not None:
+                texts = [t for t in (principal, cognito_identity_pool_id, client_id) if t is not None]
+                size = resolved.size + text_bytes(*texts, *policy_names_to_add, *policy_names_to_skip)
+                _POLICY_SETS.put((id(world), *key), (weakref.ref(world), version, resolved), size)
+                return resolved
+        return policy_set(
+            world,
+            principal=principal,
+            cognito_identity_pool_id=cognito_identity_pool_id,
+            client_id=client_id,
+            policy_names_to_add=policy_names_to_add,
+            policy_names_to_skip=policy_names_to_skip,
+        )
 
 
 def _combine(main: Decision, gate: Decision | None) -> AuthDecision:
