@@ -32,9 +32,7 @@ class Call:
 
     @classmethod
     def of(cls, exchange: Exchange, body: bytes) -> Call:
-        # Recorded only when the parameters were read from it: a body that could not be read stays None.
-        recorded = exchange.recorded if exchange.params is not None else None
-        kept = recorded if recorded is not None else exchange.params
+        kept = exchange.recorded if exchange.recorded is not None else exchange.params
         return cls(exchange.operation, exchange.region, kept, exchange.error, body)
 
     @functools.cached_property

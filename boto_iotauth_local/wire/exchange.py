@@ -54,7 +54,8 @@ class Exchange:
     response: AWSResponse
     #: The request's URL and body, from which :func:`read_params` reads ``params`` again: what records kept
     #: long hold instead of the parameters (nothing for the garbage collector to walk, nothing to encode).
-    #: None when the parameters cannot be read from these alone (an operation reading headers).
+    #: None when the parameters cannot be read from these alone (an operation reading headers), or could
+    #: not be read at all.
     recorded: tuple[str, bytes] | None = None
 
 
@@ -121,8 +122,6 @@ def answer(
     try:
         body = request.body
         readable = isinstance(body, (bytes, str)) and not _reads_headers(operation)
-        if readable:
-            recorded = (url, body.encode("utf-8") if isinstance(body, str) else body)
         key = (operation, url, body) if readable and reuse_params else None
         known = _VALID.get(key) if key is not None else None
         if known is not None:
@@ -130,6 +129,9 @@ def answer(
         else:
             model = operation_model(operation)
             params = decode_request(request, model)
+        if readable:  # the parameters were read from these: they can be read again
+            recorded = (url, body.encode("utf-8") if isinstance(body, str) else body)
+        if known is None:
             validate_request(params, model.input_shape)
             if key is not None:
                 _VALID.put(key, params, 4 * text_bytes(body) + text_bytes(url))
