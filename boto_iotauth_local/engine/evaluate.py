@@ -101,11 +101,7 @@ def _binding(
     except TypeError:  # unhashable pairs: nothing to memoise under
         return None
     if found is None:
-        reads = _READS.get(key)
-        if reads is None:
-            reads = _reads(policies, action)
-            _READS.put(key, reads, OBJECT_BYTES * (len(key) + len(reads)))
-        shared_key = (key, context.read(reads))
+        shared_key = (key, context.read(_keys_read(key)))
         bound = _BOUND.get(shared_key)
         if bound is None:
             if not eager and _ASKED.get(shared_key) is None:
@@ -130,12 +126,16 @@ def context_reading(
     Every decision ``evaluate`` gives on these policies and action is a function of this reading (and of
     the resource): callers may share answers between contexts with equal readings.
     """
-    key = (action, *policies)
+    return context.read(_keys_read((action, *policies)))
+
+
+def _keys_read(key: tuple[Any, ...]) -> tuple[str, ...]:
+    """``_reads`` of ``key`` = (action, *policies), remembered."""
     reads = _READS.get(key)
     if reads is None:
-        reads = _reads(policies, action)
+        reads = _reads(key[1:], key[0])
         _READS.put(key, reads, OBJECT_BYTES * (len(key) + len(reads)))
-    return context.read(reads)
+    return reads
 
 
 def _reading_bytes(reading: tuple[str | tuple[str, ...] | None, ...]) -> int:
