@@ -244,37 +244,17 @@ class BoundAuthorization:
                     )
                 except ServiceError as exc:
                     failed = True
-                    actual = f"error: {exc.code}"
-                    rows.append(
-                        Row(
-                            subject.label,
-                            subject.client_id,
-                            action,
-                            written,
-                            _wanted(expectation),
-                            actual,
-                            False,
-                        )
-                    )
-                    reasons.append(
-                        f"{_heading(subject, action, arn)}\n"
-                        f"TestAuthorization fails: {exc.code}: {exc.message}"
-                    )
-                    continue
-                met, why = _judge(expectation, result)
+                    met, actual = False, f"error: {exc.code}"
+                    reason = f"TestAuthorization fails: {exc.code}: {exc.message}"
+                else:
+                    met, why = _judge(expectation, result)
+                    actual = _actual(result)
+                    reason = "" if met else f"{why}\n{result.explain()}"
                 rows.append(
-                    Row(
-                        subject.label,
-                        subject.client_id,
-                        action,
-                        written,
-                        _wanted(expectation),
-                        _actual(result),
-                        met,
-                    )
+                    Row(subject.label, subject.client_id, action, written, _wanted(expectation), actual, met)
                 )
                 if not met:
-                    reasons.append(f"{_heading(subject, action, arn)}\n{why}\n{result.explain()}")
+                    reasons.append(f"{_heading(subject, action, arn)}\n{reason}")
         unmet = [row for row in rows if not row.met]
         summary = ""
         if unmet:
