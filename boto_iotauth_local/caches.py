@@ -27,51 +27,78 @@ DEFAULT_BUDGET = 2 * 1024 * 1024
 OBJECT_BYTES = 100
 
 
+#: How many keys a second-sight cache remembers having been offered once (as hashes: a few bytes each).
+SEEN_KEYS = 4096
+
+
 class ByteBoundedCache(Generic[K, V]):
     """A mapping whose entries carry an estimated size; the oldest go first when the budget is reached.
 
     Reads take no lock (a dict lookup is atomic); writes do. An entry larger than an eighth of the budget
     is not kept at all, so one huge request can never push out everything else.
+
+    With ``second_sight``, a key is kept only when offered a second time; the first offer is remembered as
+    the key's hash alone. For caches that a run of first answers (a new resource in every request) would
+    otherwise fill with entries never read again: each one kept is more for the garbage collector to walk,
+    and dropping it to make room delays the next collection while the young objects pile up. A hash shared
+    by two keys only admits the second one early.
     """
 
-    __slots__ = ("_entries", "_lock", "budget", "held", "largest", "name")
+    __slots__ = ("_entries", "_lock", "_seen", "_sizes", "budget", "held", "largest", "name")
 
-    def __init__(self, name: str, budget: int = DEFAULT_BUDGET) -> None:
+    def __init__(self, name: str, budget: int = DEFAULT_BUDGET, *, second_sight: bool = False) -> None:
         self.name = name
         self.budget = budget
         self.largest = budget // 8
         self.held = 0
         # An OrderedDict: dropping the oldest of a plain dict leaves tombstones that the next search for
-        # the oldest walks again, which made every insertion into a full cache linear in its size.
-        self._entries: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        # the oldest walks again, which made every insertion into a full cache linear in its size. Sizes
+        # live apart so that an entry is the value itself, with no tuple of its own to collect.
+        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._sizes: dict[K, int] = {}
+        self._seen: OrderedDict[int, None] | None = OrderedDict() if second_sight else None
         self._lock = threading.Lock()
         register(self.clear)
         with _registry_lock:
             _caches.append(self)
 
     def get(self, key: K) -> V | None:
-        found = self._entries.get(key)
-        return None if found is None else found[0]
+        return self._entries.get(key)
 
     def put(self, key: K, value: V, size: int) -> bool:
-        """Keep ``value`` under ``key``; False when it is too large to keep."""
+        """Keep ``value`` under ``key``; False when it is not kept (too large, or a first offer)."""
         size += OBJECT_BYTES
         if size > self.largest:
             return False
         entries = self._entries
+        sizes = self._sizes
+        seen = self._seen
         with self._lock:
-            old = entries.pop(key, None)
+            if seen is not None and key not in entries:
+                mark = hash(key)
+                if mark not in seen:
+                    seen[mark] = None
+                    if len(seen) > SEEN_KEYS:
+                        seen.popitem(last=False)
+                    return False
+                del seen[mark]
+            old = sizes.pop(key, None)
             if old is not None:
-                self.held -= old[1]
+                self.held -= old
+                del entries[key]
             while entries and self.held + size > self.budget:
-                self.held -= entries.popitem(last=False)[1][1]
-            entries[key] = (value, size)
+                self.held -= sizes.pop(entries.popitem(last=False)[0])
+            entries[key] = value
+            sizes[key] = size
             self.held += size
         return True
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._sizes.clear()
+            if self._seen is not None:
+                self._seen.clear()
             self.held = 0
 
     def __len__(self) -> int:

@@ -56,7 +56,7 @@ class _Union:
         """A test for "some pattern matches"; None when there is no pattern (``everything`` is separate)."""
         exact = frozenset(self.exact)
         prefixes = tuple(self.prefixes)
-        globs = tuple(glob.match for glob in self.globs)
+        globs = tuple(glob.test() for glob in self.globs)
         if not prefixes and not globs:
             if not exact:
                 return None

@@ -11,7 +11,8 @@ Characters can be marked literal, so a value substituted from a policy variable 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable
 
 
 class Segment:
@@ -196,6 +197,25 @@ class Glob:
                 return False
             pos = hit + seg.length
         return pos <= end
+
+    def test(self) -> Callable[[str], bool]:
+        """:meth:`match`, as the cheapest callable for this pattern's shape: for the bound sets, which test
+        every resource of a request against each pattern they hold."""
+        if self.literal is not None:
+            return self.literal.__eq__
+        if self.prefix is not None:
+            return operator.methodcaller("startswith", self.prefix)
+        first, last = self._first, self._last
+        if not self._single and not self._middle and first.plain and last.plain:
+            # ``head*tail`` (one star, or stars next to each other), the shape of most patterns with a
+            # wildcard inside: at least long enough for both, so that they never overlap.
+            head, tail, least = first.text, last.text, self._min_len
+
+            def head_and_tail(subject: str) -> bool:
+                return len(subject) >= least and subject.startswith(head) and subject.endswith(tail)
+
+            return head_and_tail
+        return self.match
 
     def __repr__(self) -> str:
         return f"Glob({self.source!r})"

@@ -18,7 +18,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 #: How many levels of objects and arrays JSON data may nest.
@@ -109,25 +109,43 @@ def _member_name(name: str) -> bytes:
     return compact(name)
 
 
-class EncodedObject(dict[str, Any]):
-    """A JSON object that carries its compact encoding: its members for readers, ``encoded`` for the wire.
+class EncodedObject(Mapping[str, Any]):
+    """A JSON object held as its compact encoding: ``encoded`` for the wire, its members for readers.
 
     Answers are assembled from parts decided (and encoded) once and shared by many answers, so the wire
-    joins encoded parts instead of encoding every answer anew. ``encoded`` is exactly :func:`compact` of
-    the members; the object is never changed after it is made.
+    joins encoded parts instead of encoding every answer anew. The members are decoded from ``encoded``
+    when first read: most answers are only ever sent, and bytes are nothing for the garbage collector to
+    walk. The object is never changed after it is made.
     """
 
-    __slots__ = ("encoded",)
+    __slots__ = ("_members", "encoded")
 
-    def __init__(self, members: dict[str, Any], encoded: bytes) -> None:
-        super().__init__(members)
+    def __init__(self, encoded: bytes) -> None:
         self.encoded = encoded
+        self._members: dict[str, Any] | None = None
 
     @classmethod
-    def with_array(cls, name: str, items: list[Any], encoded_items: list[bytes]) -> EncodedObject:
-        """``{name: items}``, encoded from the items' own encodings (``encoded_items``, in order)."""
-        encoded = b"".join((b"{", _member_name(name), b":[", b",".join(encoded_items), b"]}"))
-        return cls({name: items}, encoded)
+    def with_array(cls, name: str, encoded_items: Iterable[bytes]) -> EncodedObject:
+        """``{name: [items]}``, encoded from the items' own encodings (``encoded_items``, in order)."""
+        return cls(b"".join((b"{", _member_name(name), b":[", b",".join(encoded_items), b"]}")))
+
+    def _read(self) -> dict[str, Any]:
+        members = self._members
+        if members is None:
+            members = self._members = json.loads(self.encoded)
+        return members
+
+    def __getitem__(self, key: str) -> Any:
+        return self._read()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __repr__(self) -> str:
+        return f"EncodedObject({self.encoded!r})"
 
 
 def _type_name(value: Any) -> str:

@@ -11,13 +11,13 @@ import itertools
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii
 from typing import Any, Literal
 
 from ..caches import OBJECT_BYTES, ByteBoundedCache, text_bytes
 from ..engine import Decision, Policy, RequestContext, context_reading, evaluate, evaluate_all
 from ..engine.footguns import Note
 from ..engine.footguns import notes as footgun_notes
-from ..engine.jsondata import compact
 from ..errors import InvalidRequestException, ResourceNotFoundException
 from ..world import World
 from ..world.cognito import CognitoIdentityPool
@@ -41,9 +41,58 @@ class PolicyRef:
     name: str
     arn: str
     policy: Policy
+    #: ``to_dict`` as compact JSON, written when first needed (see :func:`auth_result_json`).
+    _json: str | None = field(default=None, init=False, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, str]:
         return {"policyName": self.name, "policyArn": self.arn}
+
+    def json(self) -> str:
+        """:meth:`to_dict` as compact JSON (ASCII, as the service writes it), written once."""
+        text = self._json
+        if text is None:
+            text = f'{{"policyName":{_quoted(self.name)},"policyArn":{_quoted(self.arn)}}}'
+            object.__setattr__(self, "_json", text)
+        return text
+
+
+#: A string as compact JSON writes it (``json.dumps`` with ``ensure_ascii``): quoted and escaped.
+_quoted = encode_basestring_ascii
+
+
+def auth_result_json(
+    action_type: str,
+    resources: Sequence[str],
+    decision: str,
+    allowed: Iterable[PolicyRef],
+    implicit_deny: Iterable[PolicyRef],
+    explicit_deny: Iterable[PolicyRef],
+    missing_context_values: Iterable[str],
+) -> bytes:
+    """The service's ``AuthResult`` as compact JSON: exactly ``compact(AuthResult.to_dict())``.
+
+    Written from its parts, with each policy's JSON written once, instead of building the dictionaries
+    and encoding them: a request with one new authInfo encodes just that one.
+    """
+    return "".join(
+        (
+            '{"authInfo":{"actionType":',
+            _quoted(action_type),
+            ',"resources":[',
+            ",".join(map(_quoted, resources)),
+            ']},"allowed":{"policies":[',
+            ",".join(ref.json() for ref in allowed),
+            ']},"denied":{"implicitDeny":{"policies":[',
+            ",".join(ref.json() for ref in implicit_deny),
+            ']},"explicitDeny":{"policies":[',
+            ",".join(ref.json() for ref in explicit_deny),
+            ']}},"authDecision":',
+            _quoted(decision),
+            ',"missingContextValues":[',
+            ",".join(map(_quoted, missing_context_values)),
+            "]}",
+        )
+    ).encode("ascii")
 
 
 _SERIALS = itertools.count()
@@ -125,7 +174,6 @@ class AuthResult:
     missing_context_values: tuple[str, ...]
     decisions: tuple[ResourceDecision, ...]
     variables: dict[str, Any]
-    _wire: dict[str, Any] | None = field(default=None, init=False, compare=False, repr=False)
     _wire_json: bytes | None = field(default=None, init=False, compare=False, repr=False)
     _notes: tuple[Note, ...] | None = field(default=None, init=False, compare=False, repr=False)
 
@@ -146,19 +194,19 @@ class AuthResult:
             object.__setattr__(self, "_notes", found)
         return found
 
-    def wire(self) -> dict[str, Any]:
-        """:meth:`to_dict`, built once and shared: only for serializing, never to hand out for changes."""
-        built = self._wire
-        if built is None:
-            built = self.to_dict()
-            object.__setattr__(self, "_wire", built)
-        return built
-
     def wire_json(self) -> bytes:
-        """:meth:`wire` as compact JSON, encoded once: answers shared by many responses are not re-encoded."""
+        """:meth:`to_dict` as compact JSON, encoded once: shared answers are not encoded again."""
         encoded = self._wire_json
         if encoded is None:
-            encoded = compact(self.wire())
+            encoded = auth_result_json(
+                self.action_type,
+                self.resources,
+                self.auth_decision,
+                self.allowed,
+                self.implicit_deny,
+                self.explicit_deny,
+                self.missing_context_values,
+            )
             object.__setattr__(self, "_wire_json", encoded)
         return encoded
 
@@ -495,15 +543,21 @@ def decide_auth_info(
     return final, rank, tuple(decisions), tuple(missing), variables
 
 
-def authorize(
-    policy_set: PolicySet, action_type: str, resources: Sequence[str], *, explain: bool = False
-) -> AuthResult:
-    """Decide one authInfo (A7): deny wins per resource; ALLOWED only when every resource is allowed."""
+def _action(action_type: str, resources: Sequence[str]) -> str:
+    """The IAM action of ``action_type``; an authInfo that cannot be decided is refused, as by the service."""
     action = ACTIONS.get(action_type)
     if action is None:
         raise InvalidRequestException(f"actionType must be one of {', '.join(ACTIONS)}, not {action_type!r}")
     if not resources:
         raise InvalidRequestException("authInfos[].resources must name at least one resource")
+    return action
+
+
+def authorize(
+    policy_set: PolicySet, action_type: str, resources: Sequence[str], *, explain: bool = False
+) -> AuthResult:
+    """Decide one authInfo (A7): deny wins per resource; ALLOWED only when every resource is allowed."""
+    action = _action(action_type, resources)
     main_pairs = policy_set.pairs
     gate_pairs = policy_set.gate_pairs
     context = policy_set.context
@@ -543,3 +597,55 @@ def authorize(
         _ANSWERS.put(key, result, size)
         _ANSWERS_BY_SET.put(mine, result, size)  # the result it keeps alive, as in _ANSWERS
     return result
+
+
+#: :func:`wire_answer`'s answers, keyed as ``_ANSWERS`` and ``_ANSWERS_BY_SET`` are: bytes, nothing for the
+#: garbage collector to walk, kept from the second time they are worked out (a new resource in every
+#: request leaves nothing behind).
+_WIRE: ByteBoundedCache[tuple[object, ...], bytes] = ByteBoundedCache(
+    "services.wire_answers", second_sight=True
+)
+_WIRE_BY_SET: ByteBoundedCache[tuple[int, str, tuple[str, ...]], bytes] = ByteBoundedCache(
+    "services.wire_answers_by_set", second_sight=True
+)
+
+
+def wire_answer(policy_set: PolicySet, action_type: str, resources: Sequence[str]) -> bytes:
+    """``authorize(policy_set, action_type, resources).wire_json()``, without the :class:`AuthResult`.
+
+    What TestAuthorization sends needs only the decision, each policy's strongest outcome and the missing
+    context values; the reasons behind them (``decisions``, ``variables``) are for people asking why, who
+    call :func:`authorize`. A test holds the two equal byte for byte.
+    """
+    listed = tuple(resources)
+    mine = (policy_set.serial, action_type, listed)
+    known = _WIRE_BY_SET.get(mine)
+    if known is not None:
+        return known
+    action = _action(action_type, listed)
+    main_pairs = policy_set.pairs
+    gate_pairs = policy_set.gate_pairs
+    context = policy_set.context
+    reading = (
+        context_reading(main_pairs, action, context),
+        None if gate_pairs is None else context_reading(gate_pairs, action, context),
+    )
+    key = (policy_set.identity, action_type, listed, reading)
+    known = _WIRE.get(key)
+    if known is not None:
+        return known  # not remembered for this set too, as in ``authorize``
+    final, rank, _, missing, _ = decide_auth_info(main_pairs, gate_pairs, action, listed, context)
+    refs = policy_set.policies + (policy_set.gate or ())
+    encoded = auth_result_json(
+        action_type,
+        listed,
+        final,
+        (ref for ref, strength in zip(refs, rank, strict=True) if strength == 1),
+        (ref for ref, strength in zip(refs, rank, strict=True) if strength == 0),
+        (ref for ref, strength in zip(refs, rank, strict=True) if strength == 2),
+        missing,
+    )
+    size = len(encoded) + text_bytes(*listed) + OBJECT_BYTES * 2
+    _WIRE.put(key, encoded, size)
+    _WIRE_BY_SET.put(mine, encoded, size)
+    return encoded

@@ -9,15 +9,17 @@ from ..caches import OBJECT_BYTES, ByteBoundedCache, text_bytes
 from ..engine.jsondata import EncodedObject
 from ..errors import InvalidRequestException
 from ..world import World
-from .authorization import authorize, reused_policy_set
+from .authorization import reused_policy_set, wire_answer
 from .options import ServiceOptions
 
-#: Whole responses by (the policy set's serial, authInfos). The service hands back the same object for a
-#: repeated request. Entries do not hold the set: a set no longer used ages out with them.
-_RESPONSES: ByteBoundedCache[tuple[object, ...], EncodedObject] = ByteBoundedCache("services.responses")
+#: Whole responses, encoded, by (the policy set's serial, authInfos), from their second time. Entries do not
+#: hold the set: a set no longer used ages out with them.
+_RESPONSES: ByteBoundedCache[tuple[object, ...], bytes] = ByteBoundedCache(
+    "services.responses", second_sight=True
+)
 
 
-def test_authorization(world: World, params: Mapping[str, Any], options: ServiceOptions) -> dict[str, Any]:
+def test_authorization(world: World, params: Mapping[str, Any], options: ServiceOptions) -> Mapping[str, Any]:
     auth_infos = params["authInfos"]
     for index, info in enumerate(auth_infos, start=1):
         # actionType is optional in the model, but without it there is nothing to decide.
@@ -37,15 +39,13 @@ def test_authorization(world: World, params: Mapping[str, Any], options: Service
     infos = tuple((info["actionType"], tuple(info["resources"])) for info in auth_infos)
     key = (resolved.serial, infos)
     known = _RESPONSES.get(key)
-    if known is not None:
-        return known
-    results = [authorize(resolved, info["actionType"], info["resources"]) for info in auth_infos]
-    response = EncodedObject.with_array(
-        "authResults", [r.wire() for r in results], [r.wire_json() for r in results]
-    )
-    size = text_bytes(*(resource for _, resources in infos for resource in resources))
-    _RESPONSES.put(key, response, size + len(response.encoded) + OBJECT_BYTES * len(infos))
-    return response
+    if known is None:
+        known = EncodedObject.with_array(
+            "authResults", [wire_answer(resolved, action_type, resources) for action_type, resources in infos]
+        ).encoded
+        size = text_bytes(*(resource for _, resources in infos for resource in resources))
+        _RESPONSES.put(key, known, size + len(known) + OBJECT_BYTES * len(infos))
+    return EncodedObject(known)
 
 
 test_authorization.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

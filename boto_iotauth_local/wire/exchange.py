@@ -38,8 +38,11 @@ _SCOPE_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 
 #: Parameters of requests already decoded and found valid, by (operation, URL, body): both depend on
 #: nothing else, and test suites repeat the same requests many times. Services only read parameters.
-#: An entry is counted as its body and URL, and the decoded parameters (about three times the body).
-_VALID: ByteBoundedCache[tuple[str, str, bytes | str], dict[str, Any]] = ByteBoundedCache("wire.valid")
+#: An entry is counted as its body and URL, and the decoded parameters (about three times the body). Kept
+#: from a request's second time: the parameters are many small objects for the garbage collector.
+_VALID: ByteBoundedCache[tuple[str, str, bytes | str], dict[str, Any]] = ByteBoundedCache(
+    "wire.valid", second_sight=True
+)
 
 
 @dataclass(frozen=True)

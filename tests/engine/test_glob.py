@@ -48,15 +48,20 @@ def _reference(pattern: str, subject: str) -> bool:
 )
 def test_match(pattern: str, subject: str, expected: bool) -> None:
     assert Glob.compile(pattern).match(subject) is expected
+    assert Glob.compile(pattern).test()(subject) is expected
     assert _reference(pattern, subject) is expected
 
 
 def test_agrees_with_reference_on_random_inputs() -> None:
+    """``match``, and the test ``test()`` picks for each shape (a head and a tail must not overlap)."""
     rng = random.Random(20240611)
     for _ in range(20000):
         pattern = "".join(rng.choice("ab*?/") for _ in range(rng.randint(0, 8)))
         subject = "".join(rng.choice("ab/") for _ in range(rng.randint(0, 10)))
-        assert Glob.compile(pattern).match(subject) is _reference(pattern, subject), (pattern, subject)
+        glob = Glob.compile(pattern)
+        wanted = _reference(pattern, subject)
+        assert glob.match(subject) is wanted, (pattern, subject)
+        assert glob.test()(subject) is wanted, (pattern, subject)
 
 
 def test_literal_parts_are_not_wildcards() -> None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+from collections import Counter
+
 import boto3
+from botocore import UNSIGNED
+from botocore.config import Config
 
 from boto_iotauth_local import World, activate, caches
+from boto_iotauth_local.wire.encode import encode_result
 
 ARN = "arn:aws:iot:us-east-1:123456789012"
 
@@ -81,3 +87,55 @@ def test_a_cache_refuses_an_entry_larger_than_its_share_and_drops_the_oldest() -
     assert cache.get("k0") is None
     cache.clear()
     assert cache.held == 0 and len(cache) == 0
+
+
+def test_a_second_sight_cache_keeps_a_key_from_its_second_offer() -> None:
+    cache: caches.ByteBoundedCache[tuple[str, int], str] = caches.ByteBoundedCache(
+        "test", budget=8_000, second_sight=True
+    )
+    assert not cache.put(("a", 1), "first", 100)
+    assert cache.get(("a", 1)) is None and cache.held == 0
+    assert cache.put(("a", 1), "second", 100)
+    assert cache.get(("a", 1)) == "second"
+    assert cache.put(("a", 1), "again", 100)  # a key kept is replaced at once
+    assert cache.get(("a", 1)) == "again"
+    # The marks of first offers are bounded: the oldest are forgotten, and then offered as new.
+    for index in range(caches.SEEN_KEYS + 1):
+        assert not cache.put(("b", index), "x", 10)
+    assert not cache.put(("b", 0), "x", 10)
+    assert cache.put(("b", caches.SEEN_KEYS), "x", 10)
+    cache.clear()
+    assert not cache.put(("b", 0), "x", 10)  # clearing forgets the marks too
+
+
+def test_a_run_of_first_answers_leaves_the_collector_nothing_but_the_call_log() -> None:
+    """A new resource in every request: every layer's cache keeps it only from its second time, so each
+    answer leaves behind only its record in the call log (a record and its (URL, body) tuple). Entries
+    kept and then dropped for room would pile up young objects for the garbage collector."""
+    world, principal = _world()
+    requests: list[object] = []
+    client = boto3.client("iot", region_name="us-east-1", config=Config(signature_version=UNSIGNED))
+
+    def keep(request: object, **_: object) -> object:
+        requests.append(request)
+        return encode_result("https://iot.us-east-1.amazonaws.com/", {"authResults": []})
+
+    client.meta.events.register_first("before-send.iot.TestAuthorization", keep)
+    shared = {"actionType": "CONNECT", "resources": [f"{ARN}:client/d1"]}
+    for index in range(700):
+        new = {"actionType": "PUBLISH", "resources": [f"{ARN}:topic/d1/{index}"]}
+        client.test_authorization(principal=principal, clientId="d1", authInfos=[shared, new, shared])
+    handle = activate(world)
+    with handle:
+        for request in requests[:200]:  # fill every cache up to its budget
+            handle.respond("TestAuthorization", request)  # type: ignore[arg-type]
+        gc.collect()
+        gc.disable()
+        try:
+            for request in requests[200:]:
+                handle.respond("TestAuthorization", request)  # type: ignore[arg-type]
+            young = gc.get_objects(generation=0)
+        finally:
+            gc.enable()
+        assert all(call.ok for call in handle.calls)
+    assert len(young) <= 2 * 500 + 20, Counter(type(item).__name__ for item in young).most_common(5)

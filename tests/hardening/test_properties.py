@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 
 from boto_iotauth_local import Activation, World, activate
 from boto_iotauth_local.engine import Glob, RequestContext, evaluate, evaluate_all, parse_policy
-from boto_iotauth_local.services.authorization import ACTIONS, PolicyRef, PolicySet, authorize
+from boto_iotauth_local.engine.jsondata import compact
+from boto_iotauth_local.services.authorization import ACTIONS, PolicyRef, PolicySet, authorize, wire_answer
 from boto_iotauth_local.services.principals import Principal
 from boto_iotauth_local.wire.model import operation_model
 
@@ -442,6 +443,7 @@ def test_bound_sets_shared_between_contexts_agree_with_the_reference(
 @settings(ENGINE, max_examples=150)
 @given(
     docs=st.lists(documents(), min_size=1, max_size=3),
+    gate_docs=st.none() | st.lists(documents(), min_size=0, max_size=2),
     values=contexts(),
     other=contexts(),
     action_type=st.sampled_from(["CONNECT", "PUBLISH", "SUBSCRIBE", "RECEIVE"]),
@@ -449,6 +451,7 @@ def test_bound_sets_shared_between_contexts_agree_with_the_reference(
 )
 def test_answers_shared_between_policy_sets_agree_with_the_reference(
     docs: list[dict[str, Any]],
+    gate_docs: list[dict[str, Any]] | None,
     values: dict[str, str],
     other: dict[str, str],
     action_type: str,
@@ -456,18 +459,39 @@ def test_answers_shared_between_policy_sets_agree_with_the_reference(
 ) -> None:
     """TestAuthorization's answers are shared by every policy set with the same policies and the same
     reading of the keys they read: each new set, whatever else its context holds, gets the answer the
-    statement-by-statement evaluation gives it."""
+    statement-by-statement evaluation gives it; and what the wire sends (``wire_answer``, which builds no
+    AuthResult) is that answer's encoding, byte for byte, with or without a Cognito role gate."""
     refs = tuple(PolicyRef(name, f"{PREFIX}policy/{name}", policy) for name, policy in compiled(docs))
+    gate = None
+    if gate_docs is not None:
+        pairs = compiled(gate_docs, start=len(docs))
+        gate = tuple(PolicyRef(name, f"{PREFIX}policy/{name}", policy) for name, policy in pairs)
     action = ACTIONS[action_type]
     unread = {**values, "iot:Certificate.Subject.Country": "NZ"}
     for values_now in (other, values, unread, other, values, unread):
-        policy_set = PolicySet(Principal("none", None), None, refs, None, RequestContext(values_now))
+        policy_set = PolicySet(Principal("none", None), None, refs, gate, RequestContext(values_now))
+        sent = wire_answer(policy_set, action_type, resources)
         got = authorize(policy_set, action_type, resources)
         want = authorize(policy_set, action_type, resources, explain=True)
         assert got.to_dict() == want.to_dict(), values_now
+        assert sent == got.wire_json() == compact(want.to_dict()), values_now
         assert [d.decision for d in got.decisions] == [d.decision for d in want.decisions]
-        expected = [ref_decision([ref_outcome(d, action, r, values_now) for d in docs]) for r in resources]
-        assert [d.decision for d in got.decisions] == expected
+        main = [ref_decision([ref_outcome(d, action, r, values_now) for d in docs]) for r in resources]
+        if gate_docs is None:
+            assert [d.decision for d in got.decisions] == main
+        else:
+            gated = [
+                ref_decision([ref_outcome(d, action, r, values_now) for d in gate_docs]) for r in resources
+            ]
+            both = [
+                "EXPLICIT_DENY"
+                if "EXPLICIT_DENY" in (m, g)
+                else "ALLOWED"
+                if (m, g) == ("ALLOWED", "ALLOWED")
+                else "IMPLICIT_DENY"
+                for m, g in zip(main, gated, strict=True)
+            ]
+            assert [d.decision for d in got.decisions] == both
 
 
 @settings(ENGINE, max_examples=120)
@@ -566,15 +590,24 @@ def subjects_for(draw: st.DrawFn, tokens: Sequence[Token]) -> str:
 def test_glob_agrees_with_the_dynamic_programming_reference(
     parts: list[tuple[str, bool]], data: st.DataObject
 ) -> None:
+    """``match`` and the test ``test()`` picks for the pattern's shape both agree with the reference."""
     tokens = part_tokens(parts)
     glob = Glob.from_parts(parts)
+    test = glob.test()
     for _ in range(4):
         subject = data.draw(subjects_for(tokens))
         assert glob.match(subject) is ref_match(tokens, subject), (parts, subject)
+        assert test(subject) is ref_match(tokens, subject), (parts, subject)
     plain = "".join(text for text, _ in parts)
     subject = data.draw(subjects_for(wild_tokens(plain)))
-    assert Glob.compile(plain).match(subject) is ref_match(wild_tokens(plain), subject), (plain, subject)
-    assert Glob.literal_text(plain).match(subject) is (subject == plain)
+    wanted = ref_match(wild_tokens(plain), subject)
+    compiled_plain = Glob.compile(plain)
+    assert compiled_plain.match(subject) is compiled_plain.test()(subject) is wanted, (plain, subject)
+    assert (
+        Glob.literal_text(plain).match(subject)
+        is Glob.literal_text(plain).test()(subject)
+        is (subject == plain)
+    )
 
 
 @ENGINE
