@@ -4,24 +4,25 @@ botocore validates only required members, minimum lengths and types before sendi
 rest (maximum lengths, list sizes, patterns, enums). The constraints are read from the model, never copied
 by hand, and the message follows the service's style:
 ``1 validation error detected: Value '...' at 'authInfos' failed to satisfy constraint: ...``.
+
+The walk here is the one reading of the constraints that words errors; a request is first put to the
+shape's generated test (:mod:`.validity`), and walked only when that test finds something wrong.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from botocore.model import Shape
 
 from ..errors import InvalidRequestException
-from .patterns import Matcher, matcher
+from .rules import Rule, rule_of
+from .validity import valid_test
 
 _MAX_SHOWN = 200
-#: Patterns that every string satisfies (the model's resource names): not worth a regular expression.
-_ANY_TEXT = frozenset({"[\\s\\S]*"})
 
 
 def _show(value: Any) -> str:
@@ -36,57 +37,6 @@ def _show(value: Any) -> str:
     else:
         text = str(value)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
-
-
-class _Rule:
-    """A shape's constraints, read from the model once (botocore builds ``metadata`` anew on every read)."""
-
-    __slots__ = ("enum", "key", "kind", "max", "member", "members", "min", "pattern", "required", "value")
-
-    def __init__(self, shape: Shape) -> None:
-        meta = shape.metadata
-        self.kind: str = shape.type_name
-        self.min: Any = meta.get("min")
-        self.max: Any = meta.get("max")
-        self.enum: tuple[str, ...] = tuple(getattr(shape, "enum", None) or ())
-        text = meta.get("pattern")
-        accepts_all = text in _ANY_TEXT
-        self.pattern: tuple[str, Matcher] | None = (text, matcher(text)) if text and not accepts_all else None
-        self.required: tuple[str, ...] = ()
-        self.members: tuple[tuple[str, _Rule], ...] = ()
-        self.member: _Rule | None = None
-        self.key: _Rule | None = None
-        self.value: _Rule | None = None
-
-    def fill(self, shape: Shape) -> None:
-        """The nested rules, once this rule is in the memo (shapes may refer to themselves)."""
-        if self.kind == "structure":
-            self.required = tuple(shape.required_members)
-            self.members = tuple((name, _rule(member)) for name, member in shape.members.items())
-        elif self.kind == "list":
-            self.member = _rule(shape.member)
-        elif self.kind == "map":
-            self.key, self.value = _rule(shape.key), _rule(shape.value)
-
-
-#: Rules by the identity of their shape (held, so the identity stays unique). Model shapes live as long as
-#: their cached operation model.
-_RULES: dict[int, tuple[Shape, _Rule]] = {}
-_RULES_LOCK = threading.Lock()
-
-
-def _rule(shape: Shape) -> _Rule:
-    found = _RULES.get(id(shape))
-    if found is not None and found[0] is shape:
-        return found[1]
-    made = _Rule(shape)
-    with _RULES_LOCK:
-        found = _RULES.get(id(shape))
-        if found is not None and found[0] is shape:
-            return found[1]
-        _RULES[id(shape)] = (shape, made)
-    made.fill(shape)
-    return made
 
 
 #: Where a value is: a member path in the service's form (``authInfos.1.member.resources``), built only for
@@ -110,18 +60,18 @@ class _Checker:
         shown = "null" if value is None else f"'{_show(value)}'"
         self.errors.append(f"Value {shown} at '{_text(path)}' failed to satisfy constraint: {rule}")
 
-    def check(self, value: Any, rule: _Rule, path: Path) -> None:
+    def check(self, value: Any, rule: Rule, path: Path) -> None:
         checker = _CHECKS.get(rule.kind)
         if checker is not None:
             checker(self, value, rule, path)
 
-    def _length(self, value: Any, length: int, rule: _Rule, path: Path) -> None:
+    def _length(self, value: Any, length: int, rule: Rule, path: Path) -> None:
         if rule.min is not None and length < rule.min:
             self.fail(value, path, f"Member must have length greater than or equal to {rule.min}")
         if rule.max is not None and length > rule.max:
             self.fail(value, path, f"Member must have length less than or equal to {rule.max}")
 
-    def _structure(self, value: Any, rule: _Rule, path: Path) -> None:
+    def _structure(self, value: Any, rule: Rule, path: Path) -> None:
         if not isinstance(value, Mapping):
             self.fail(value, path, "Member must be a structure")
             return
@@ -133,7 +83,7 @@ class _Checker:
             if item is not None:
                 self.check(item, member, (path, f".{name}") if path else name)
 
-    def _list(self, value: Any, rule: _Rule, path: Path) -> None:
+    def _list(self, value: Any, rule: Rule, path: Path) -> None:
         if not isinstance(value, list):
             self.fail(value, path, "Member must be a list")
             return
@@ -147,7 +97,7 @@ class _Checker:
             else:
                 self.check(item, member, item_path)
 
-    def _map(self, value: Any, rule: _Rule, path: Path) -> None:
+    def _map(self, value: Any, rule: Rule, path: Path) -> None:
         if not isinstance(value, Mapping):
             self.fail(value, path, "Member must be a map")
             return
@@ -165,7 +115,7 @@ class _Checker:
             else:
                 self.check(item, value_rule, (path, f".{key}"))
 
-    def _string(self, value: Any, rule: _Rule, path: Path) -> None:
+    def _string(self, value: Any, rule: Rule, path: Path) -> None:
         if not isinstance(value, str):
             self.fail(value, path, "Member must be a string")
             return
@@ -177,7 +127,7 @@ class _Checker:
         if pattern is not None and not pattern[1](value):
             self.fail(value, path, f"Member must satisfy regular expression pattern: {pattern[0]}")
 
-    def _blob(self, value: Any, rule: _Rule, path: Path) -> None:
+    def _blob(self, value: Any, rule: Rule, path: Path) -> None:
         # On the rest-json wire a blob is Base64 text; its limits count the decoded bytes.
         if not isinstance(value, str):
             self.fail(value, path, "Member must be Base64-encoded binary data")
@@ -189,7 +139,7 @@ class _Checker:
             return
         self._length(value, len(raw), rule, path)
 
-    def _number(self, value: Any, rule: _Rule, path: Path, kinds: tuple[type, ...]) -> None:
+    def _number(self, value: Any, rule: Rule, path: Path, kinds: tuple[type, ...]) -> None:
         if isinstance(value, bool) or not isinstance(value, kinds):
             self.fail(value, path, "Member must be a number")
             return
@@ -198,24 +148,24 @@ class _Checker:
         if rule.max is not None and value > rule.max:
             self.fail(value, path, f"Member must have value less than or equal to {rule.max}")
 
-    def _integer(self, value: Any, rule: _Rule, path: Path) -> None:
+    def _integer(self, value: Any, rule: Rule, path: Path) -> None:
         self._number(value, rule, path, (int,))
 
-    def _long(self, value: Any, rule: _Rule, path: Path) -> None:
+    def _long(self, value: Any, rule: Rule, path: Path) -> None:
         self._number(value, rule, path, (int,))
 
-    def _double(self, value: Any, rule: _Rule, path: Path) -> None:
+    def _double(self, value: Any, rule: Rule, path: Path) -> None:
         self._number(value, rule, path, (int, float))
 
-    def _float(self, value: Any, rule: _Rule, path: Path) -> None:
+    def _float(self, value: Any, rule: Rule, path: Path) -> None:
         self._number(value, rule, path, (int, float))
 
-    def _boolean(self, value: Any, rule: _Rule, path: Path) -> None:
+    def _boolean(self, value: Any, rule: Rule, path: Path) -> None:
         if not isinstance(value, bool):
             self.fail(value, path, "Member must be a boolean")
 
 
-_CHECKS: dict[str, Callable[[_Checker, Any, _Rule, Path], None]] = {
+_CHECKS: dict[str, Callable[[_Checker, Any, Rule, Path], None]] = {
     kind: getattr(_Checker, f"_{kind}")
     for kind in (
         "structure",
@@ -232,13 +182,21 @@ _CHECKS: dict[str, Callable[[_Checker, Any, _Rule, Path], None]] = {
 }
 
 
+def errors_of(value: Any, root: Rule) -> list[str]:
+    """Every constraint ``value`` breaks, in the service's words and in the order the service finds them."""
+    checker = _Checker()
+    checker.check(value, root, "")
+    return checker.errors
+
+
 def validate_request(params: Mapping[str, Any], input_shape: Shape | None) -> None:
     """Raise InvalidRequestException listing every constraint the request breaks."""
     if input_shape is None:
         return
-    checker = _Checker()
-    checker.check(params, _rule(input_shape), "")
-    errors = checker.errors
+    root = rule_of(input_shape)
+    if (root.valid or valid_test(root))(params):
+        return
+    errors = errors_of(params, root)
     if errors:
         plural = "error" if len(errors) == 1 else "errors"
         raise InvalidRequestException(f"{len(errors)} validation {plural} detected: " + "; ".join(errors))
