@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -53,7 +54,7 @@ def _body(request: WireRequest) -> dict[str, Any]:
     raw = request.body
     if raw is None or raw in (b"", ""):
         return {}
-    if hasattr(raw, "read"):
+    if type(raw) is not bytes and hasattr(raw, "read"):  # botocore's own bodies are bytes
         position = raw.tell() if hasattr(raw, "tell") else None
         data = raw.read()
         if position is not None and hasattr(raw, "seek"):
@@ -69,25 +70,81 @@ def _body(request: WireRequest) -> dict[str, Any]:
     return body
 
 
-@dataclass(frozen=True)
-class _Member:
-    name: str
-    location: str | None
-    wire_name: str
-    shape: Shape
+def _query(text: str) -> dict[str, list[str]]:
+    """``parse_qs(text, keep_blank_values=True)``, without its work when nothing is escaped.
+
+    With no ``%`` and no ``+`` there is nothing to unquote: the fields split on ``&`` and on their first
+    ``=`` exactly as ``parse_qs`` splits them (empty fields skipped, a field without ``=`` is blank).
+    """
+    if type(text) is not str or "%" in text or "+" in text:
+        return parse_qs(text, keep_blank_values=True)
+    query: dict[str, list[str]] = {}
+    for field in text.split("&"):
+        if field:
+            name, _, value = field.partition("=")
+            if name in query:
+                query[name].append(value)
+            else:
+                query[name] = [value]
+    return query
+
+
+#: ``read(body, uri_values, query, headers) -> params``: an operation's members taken off the wire.
+_Reader = Callable[[dict[str, Any], dict[str, str], dict[str, list[str]], Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class _Plan:
     """How an operation's input members are read off the wire, worked out once per operation."""
 
-    members: tuple[_Member, ...]
+    read: _Reader
     uri: bool
     query: bool
+    headers: bool
 
 
 #: Plans by the identity of their operation model (held, so the identity stays unique).
 _PLANS: dict[int, tuple[OperationModel, _Plan]] = {}
+#: Member types read from text by :func:`_scalar`; any other is the text itself.
+_CONVERTED = frozenset({"integer", "long", "boolean"})
+
+
+def _reader(shape: Shape) -> _Reader:
+    """The members' reading, written out as one Python function (one test per member, in model order).
+
+    A loop over the members dispatching on each one's location cost as much as parsing a small body; the
+    written-out function does only the lookups.
+    """
+    names: dict[str, Any] = {"scalar": _scalar}
+    lines = ["def read(body, uri_values, query, headers):", "    params = {}"]
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        wire = repr(member.serialization.get("name", name))
+        target = f"params[{name!r}]"
+        before, after = "", ""  # around the text: a conversion to the member's type, if it has one
+        if member.type_name in _CONVERTED:
+            names[f"shape_{len(names)}"] = member
+            before, after = f"scalar(shape_{len(names) - 1}, ", f", {name!r})"
+        if location is None:
+            lines += [f"    if {wire} in body:", f"        {target} = body[{wire}]"]
+        elif location == "uri":
+            value = f"{before}uri_values[{wire}]{after}"
+            lines += [f"    if {wire} in uri_values:", f"        {target} = {value}"]
+        elif location == "querystring":
+            value = f"query[{wire}]" if member.type_name == "list" else f"{before}query[{wire}][-1]{after}"
+            lines += [f"    if {wire} in query:", f"        {target} = {value}"]
+        elif location == "header":
+            text = "value.decode('utf-8') if isinstance(value, bytes) else str(value)"
+            value = f"{before}{text}{after}"
+            lines += [
+                f"    value = headers.get({wire})",
+                "    if value is not None:",
+                f"        {target} = {value}",
+            ]
+    lines.append("    return params")
+    exec(compile("\n".join(lines) + "\n", f"<read {shape.name}>", "exec"), names)
+    read: _Reader = names["read"]
+    return read
 
 
 def _plan(operation: OperationModel) -> _Plan:
@@ -95,14 +152,13 @@ def _plan(operation: OperationModel) -> _Plan:
     if found is not None and found[0] is operation:
         return found[1]
     shape = operation.input_shape
-    members = tuple(
-        _Member(name, member.serialization.get("location"), member.serialization.get("name", name), member)
-        for name, member in (shape.members.items() if shape is not None else ())
-    )
+    assert shape is not None
+    locations = {member.serialization.get("location") for member in shape.members.values()}
     plan = _Plan(
-        members,
-        uri=any(m.location == "uri" for m in members),
-        query=any(m.location == "querystring" for m in members),
+        _reader(shape),
+        uri="uri" in locations,
+        query="querystring" in locations,
+        headers="header" in locations,
     )
     _PLANS[id(operation)] = (operation, plan)
     return plan
@@ -122,27 +178,6 @@ def decode_request(request: WireRequest, operation: OperationModel) -> dict[str,
             if uri_match:
                 uri_values = {k: unquote(v) for k, v in uri_match.groupdict().items()}
         if plan.query and url.query:
-            query = parse_qs(url.query, keep_blank_values=True)
+            query = _query(url.query)
     body = _body(request)
-    params: dict[str, Any] = {}
-    for member in plan.members:
-        name, location, wire_name = member.name, member.location, member.wire_name
-        if location is None:
-            if wire_name in body:
-                params[name] = body[wire_name]
-        elif location == "uri":
-            if wire_name in uri_values:
-                params[name] = _scalar(member.shape, uri_values[wire_name], name)
-        elif location == "querystring":
-            if wire_name in query:
-                values = query[wire_name]
-                if member.shape.type_name == "list":
-                    params[name] = values
-                else:
-                    params[name] = _scalar(member.shape, values[-1], name)
-        elif location == "header":
-            value = request.headers.get(wire_name)
-            if value is not None:
-                text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
-                params[name] = _scalar(member.shape, text, name)
-    return params
+    return plan.read(body, uri_values, query, request.headers if plan.headers else None)
