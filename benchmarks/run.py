@@ -202,6 +202,65 @@ def bench_e2e() -> None:
     report("  ratio of test_authorization to moto", f"{to_moto:.2f}x", "<= 0.5x", ok(to_moto <= 0.5))
 
 
+# -- reading one request: decode and validate ----------------------------------------------------------
+
+
+def bench_wire() -> None:
+    """Decoding and validating the reference request as botocore serialized it (CPU time, per request).
+
+    Every request not seen before pays both, before any policy is looked at.
+    """
+    from boto_iotauth_local.wire.decode import decode_request
+    from boto_iotauth_local.wire.encode import encode_result
+    from boto_iotauth_local.wire.model import operation_model
+    from boto_iotauth_local.wire.validate import validate_request
+
+    _, principal = build_world()
+    client = boto3.client("iot", region_name=REGION, config=Config(signature_version=UNSIGNED))
+    captured: list[Any] = []
+
+    def keep(request: Any, **_: Any) -> Any:
+        captured.append(request)  # the AWSPreparedRequest that before-send sees
+        return encode_result(request.url, {"authResults": []})
+
+    client.meta.events.register_first("before-send.iot.TestAuthorization", keep)
+    client.test_authorization(**request(principal))
+    prepared = captured[0]
+    model = operation_model("TestAuthorization")
+    shape = model.input_shape
+    params = decode_request(prepared, model)
+    broken = dict(
+        params, authInfos=[*params["authInfos"][:-1], dict(params["authInfos"][-1], actionType="X")]
+    )
+
+    def refused() -> None:
+        with contextlib.suppress(Exception):
+            validate_request(broken, shape)
+
+    best = interleaved(
+        {
+            "decode": (contextlib.nullcontext, lambda: decode_request(prepared, model)),
+            "validate": (contextlib.nullcontext, lambda: validate_request(params, shape)),
+            "both": (
+                contextlib.nullcontext,
+                lambda: validate_request(decode_request(prepared, model), shape),
+            ),
+            "refused": (contextlib.nullcontext, refused),
+        },
+        2000,
+    )
+    size = len(prepared.body)
+    report(
+        f"wire: decode the reference request ({size} B body)", f"{best['decode'] * 1e6:.1f} us/req", "", ""
+    )
+    report("wire: validate it", f"{best['validate'] * 1e6:.1f} us/req", "", "")
+    both = best["both"]
+    report("wire: decode and validate", f"{both * 1e6:.1f} us/req", "<= 10 us", ok(both <= 10e-6))
+    report(
+        "wire: validate, one bad enum (message spelled out)", f"{best['refused'] * 1e6:.1f} us/req", "", ""
+    )
+
+
 # -- the engine alone ----------------------------------------------------------------------------------
 
 
@@ -385,6 +444,7 @@ BENCHES: dict[str, Callable[[], None]] = {
     "scale": bench_scale,
     "authorizers": bench_authorizers,
     "who-can": bench_who_can,
+    "wire": bench_wire,
 }
 
 

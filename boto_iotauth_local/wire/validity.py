@@ -38,7 +38,8 @@ def _blob_length(value: str) -> int | None:
 class _Source:
     """The source of one test: its functions, and the model's values they name."""
 
-    def __init__(self) -> None:
+    def __init__(self, inline_depth: int) -> None:
+        self.inline_depth = inline_depth
         self.names: dict[str, Any] = {"Mapping": Mapping, "blob_length": _blob_length}
         self.functions: dict[int, str] = {}
         self.pending: list[tuple[str, Rule]] = []
@@ -72,9 +73,13 @@ class _Source:
 
     def check(self, rule: Rule, value: str, pad: str, depth: int) -> list[str]:
         """Lines that return False when ``value`` (a non-None variable) breaks ``rule``."""
-        kind = rule.kind
-        if kind in ("structure", "list", "map") and depth >= _INLINE_DEPTH:
+        if rule.kind in ("structure", "list", "map") and depth >= self.inline_depth:
             return [f"{pad}if not {self.function(rule)}({value}):", f"{pad}    return False"]
+        return self.inline(rule, value, pad, depth)
+
+    def inline(self, rule: Rule, value: str, pad: str, depth: int) -> list[str]:
+        """The lines of :meth:`check`, written here whatever the depth (a function's own body)."""
+        kind = rule.kind
         if kind == "structure":
             return self._structure(rule, value, pad, depth)
         if kind == "list":
@@ -172,7 +177,7 @@ class _Source:
         chunks = []
         while self.pending:
             name, rule = self.pending.pop()
-            body = self.check(rule, "value", "    ", 0)
+            body = self.inline(rule, "value", "    ", 0)
             chunks.append("\n".join([f"def {name}(value):", *body, "    return True"]))
         return "\n\n\n".join(chunks) + "\n"
 
@@ -180,13 +185,19 @@ class _Source:
 _IDENTIFIER = re.compile(r"\W")
 
 
+def written_test(rule: Rule, inline_depth: int = _INLINE_DEPTH) -> Callable[[Any], bool]:
+    """The rule's test, written and compiled anew; containers deeper than ``inline_depth`` get functions."""
+    source = _Source(inline_depth)
+    text = source.text(rule)
+    namespace = dict(source.names)
+    exec(compile(text, f"<valid {_IDENTIFIER.sub('_', rule.name)}>", "exec"), namespace)
+    test: Callable[[Any], bool] = namespace["valid_0"]
+    return test
+
+
 def valid_test(rule: Rule) -> Callable[[Any], bool]:
     """The rule's generated test, made once per rule: True when the walk would find no error."""
     test = rule.valid
     if test is None:
-        source = _Source()
-        text = source.text(rule)
-        namespace = dict(source.names)
-        exec(compile(text, f"<valid {_IDENTIFIER.sub('_', rule.name)}>", "exec"), namespace)
-        test = rule.valid = namespace["valid_0"]
+        test = rule.valid = written_test(rule)
     return test

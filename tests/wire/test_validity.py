@@ -22,7 +22,7 @@ from boto_iotauth_local.services import MOTO_SERVICES, SERVICES
 from boto_iotauth_local.wire.model import iot_model, operation_model
 from boto_iotauth_local.wire.rules import Rule, rule_of
 from boto_iotauth_local.wire.validate import errors_of, validate_request
-from boto_iotauth_local.wire.validity import valid_test
+from boto_iotauth_local.wire.validity import valid_test, written_test
 
 OPERATIONS = sorted(iot_model().operation_names)
 VALUES_PER_OPERATION = 40
@@ -133,9 +133,13 @@ def test_every_answered_operation_is_in_the_model() -> None:
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_generated_test_agrees_with_the_walk(operation: str) -> None:
     outcomes = set()
+    shape = operation_model(operation).input_shape
+    assert shape is not None
+    calls_only = written_test(rule_of(shape), inline_depth=0)  # every container in a function of its own
     for root, value in _values(operation):
         expected = _reference_message(value, root)
         assert valid_test(root)(value) is (expected is None), (operation, value, expected)
+        assert calls_only(value) is (expected is None), (operation, value, expected)
         assert _message(value, operation) == expected, (operation, value)
         outcomes.add(expected is None)
     if root.members:
