@@ -636,15 +636,11 @@ def wire_answer(policy_set: PolicySet, action_type: str, resources: Sequence[str
         return known  # not remembered for this set too, as in ``authorize``
     final, rank, _, missing, _ = decide_auth_info(main_pairs, gate_pairs, action, listed, context)
     refs = policy_set.policies + (policy_set.gate or ())
-    encoded = auth_result_json(
-        action_type,
-        listed,
-        final,
-        (ref for ref, strength in zip(refs, rank, strict=True) if strength == 1),
-        (ref for ref, strength in zip(refs, rank, strict=True) if strength == 0),
-        (ref for ref, strength in zip(refs, rank, strict=True) if strength == 2),
-        missing,
-    )
+    by_strength: tuple[list[PolicyRef], list[PolicyRef], list[PolicyRef]] = ([], [], [])  # none, allow, deny
+    for ref, strength in zip(refs, rank, strict=True):
+        by_strength[strength].append(ref)
+    implicit_deny, allowed, explicit_deny = by_strength
+    encoded = auth_result_json(action_type, listed, final, allowed, implicit_deny, explicit_deny, missing)
     size = len(encoded) + text_bytes(*listed) + OBJECT_BYTES * 2
     _WIRE.put(key, encoded, size)
     _WIRE_BY_SET.put(mine, encoded, size)
