@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
@@ -38,6 +39,7 @@ _STATEMENT_KEYS = frozenset(
 )
 _SERVICE_PREFIX = re.compile(r"^[A-Za-z0-9*?-]+$")
 _ACTION_CACHE_LIMIT = 256
+_SERIALS = itertools.count()
 Pairs = tuple[tuple[str, str], ...]
 
 
@@ -56,6 +58,9 @@ class Policy:
     version: str
     statements: tuple[Statement, ...]
     _by_action: dict[str, Plan] = field(default_factory=dict, repr=False)
+    #: Unique for the life of the process, unlike ``id()``, which a policy made after this one is freed may
+    #: take over: caches key on it to tell policies apart without holding them.
+    serial: int = field(default_factory=_SERIALS.__next__, init=False, repr=False)
 
     def plan_for(self, action_lower: str) -> Plan:
         """What to evaluate for one (lower-cased) action; computed once per action and cached."""

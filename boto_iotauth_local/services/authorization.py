@@ -121,9 +121,9 @@ class PolicySet:
         object.__setattr__(self, "pairs", [(ref.name, ref.policy) for ref in self.policies])
         pairs = [(ref.name, ref.policy) for ref in gate] if gate is not None else None
         object.__setattr__(self, "gate_pairs", pairs)
-        # The policies by identity (an answer holds its refs, so an id in a live key stays unique).
-        main = tuple((ref.name, ref.arn, id(ref.policy)) for ref in self.policies)
-        gated = None if gate is None else tuple((ref.name, ref.arn, id(ref.policy)) for ref in gate)
+        # The policies by identity: serials, never reused, so that keys need not hold the policies.
+        main = tuple((ref.name, ref.arn, ref.policy.serial) for ref in self.policies)
+        gated = None if gate is None else tuple((ref.name, ref.arn, ref.policy.serial) for ref in gate)
         object.__setattr__(self, "identity", (main, gated))
 
     def with_context(self, context: RequestContext) -> PolicySet:
@@ -411,7 +411,7 @@ _RESOLUTION_SETS_BYTES = 8 * 1024
 #: Results already decided (without explanations), by (the set's policies by identity, actionType,
 #: resources, the reading of the context keys their statements read). A result is a function of exactly
 #: these (``context_reading``), so requests whose sets differ only in values no statement reads (a new
-#: client id, say) share it. Keys hold no policy: the result holds its refs, so the ids stay unique.
+#: client id, say) share it. Keys hold no policy: policies are told apart by serials (``Policy.serial``).
 _ANSWERS: ByteBoundedCache[tuple[object, ...], AuthResult] = ByteBoundedCache("services.answers")
 #: The same results by (the set's serial, actionType, resources): a repeated question on a set already asked
 #: skips working out its reading. Entries do not hold the set: a set no longer used ages out with them.
