@@ -261,6 +261,51 @@ def bench_wire() -> None:
     )
 
 
+def bench_hooks() -> None:
+    """What interception itself costs a call: an activation whose answer is a canned response, against
+    the floor (a ``before-send`` handler returning the same response), so that the two differ only in
+    the machinery (emitter wrapper, binding, call lifecycle) and not in the answer."""
+    from boto_iotauth_local import activate
+    from boto_iotauth_local.activation.handle import Activation
+    from boto_iotauth_local.wire.encode import encode_result
+
+    world, principal = build_world()
+    params = request(principal)
+    client = boto3.client("iot", region_name=REGION)
+    with activate(world):
+        canned = {k: v for k, v in client.test_authorization(**params).items() if k != "ResponseMetadata"}
+    floor_client = boto3.client("iot", region_name=REGION, config=Config(signature_version=UNSIGNED))
+    floor_client.meta.events.register_first(
+        "before-send.iot.TestAuthorization", lambda request, **_: encode_result(request.url, canned)
+    )
+
+    class Hollow(Activation):
+        def respond(self, operation: str, request: Any) -> Any:
+            return encode_result(request.url, canned)
+
+    variants: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
+        "floor": (contextlib.nullcontext, lambda: floor_client.test_authorization(**params)),
+        "hollow": (lambda: Hollow(world), lambda: client.test_authorization(**params)),
+        "ours": (lambda: activate(world), lambda: client.test_authorization(**params)),
+    }
+    best = interleaved(variants, 300, rounds=15)
+    floor = best["floor"]
+    report("interception: canned before-send floor", f"{floor * 1e6:.0f} us/call", "", "")
+    overhead = (best["hollow"] - floor) * 1e6
+    report(
+        "  an activation answering the same canned response",
+        f"+{overhead:.1f} us/call",
+        "<= 12 us",
+        ok(overhead <= 12),
+    )
+    report(
+        "  the real answer (repeated request), over the floor",
+        f"+{(best['ours'] - floor) * 1e6:.1f} us/call",
+        "",
+        "",
+    )
+
+
 # -- the engine alone ----------------------------------------------------------------------------------
 
 
@@ -440,6 +485,7 @@ def bench_who_can() -> None:
 
 BENCHES: dict[str, Callable[[], None]] = {
     "e2e": bench_e2e,
+    "hooks": bench_hooks,
     "engine": bench_engine,
     "scale": bench_scale,
     "authorizers": bench_authorizers,

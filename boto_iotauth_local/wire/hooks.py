@@ -34,25 +34,22 @@ can reuse the whole model and only differ in how it awaits the emitter it wraps.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import FunctionType
 from typing import Any, Protocol
 
 import botocore
-import wrapt
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.hooks import HierarchicalEmitter
 
 from .. import caches
 
 _SERVICE_INFIX = ".iot."
 _CLIENT_CREATED = "creating-serializer."
-#: The events of a call that ``decide`` acts on; with no marker registered, it passes every other one.
-_KINDS = frozenset(
-    {"before-send", "choose-signer", "provide-client-params", "after-call", "after-call-error"}
-)
 #: The event the scope marker is registered under. botocore registers a handler of its own at exactly this
 #: node of every session's event tree, so registering ours adds no node: a client being made from the
 #: session in another thread copies that tree, and a node added meanwhile would break its copy
@@ -118,8 +115,9 @@ class _Call:
     def __del__(self) -> None:
         # A call that died on a path emitting neither after-call nor after-call-error (a parameter
         # validation error, a failing before-call handler) ends when botocore drops its request context.
-        with contextlib.suppress(Exception):  # at interpreter shutdown there is nothing left to restore
-            self.end()
+        if self.open:
+            with contextlib.suppress(Exception):  # at interpreter shutdown there is nothing left to restore
+                self.end()
 
 
 def _open_call(binding: Binding) -> _Call:
@@ -128,7 +126,8 @@ def _open_call(binding: Binding) -> _Call:
         _live_calls += 1
         # The binding may have been left by another thread since this call saw it: the call still began
         # under it, so the wrapper must be (or be again) in place for its remaining events.
-        _install()
+        if _wrapper is None:
+            _install()
     return _Call(binding)
 
 
@@ -152,6 +151,20 @@ def _binding_for(emitter: Any, operation: str) -> Binding | None:
     return None
 
 
+def _prepared_requests_carry_context() -> bool:
+    """Whether this botocore hands ``before-send`` a request carrying the request context (1.44 and later)."""
+    request = AWSRequest(method="POST", url="https://iot.us-east-1.amazonaws.com/")
+    context: dict[str, Any] = {}
+    request.context = context
+    return getattr(request.prepare(), "context", None) is context
+
+
+#: Whether a call's events note it as this thread's call under way, for a ``before-send`` that comes
+#: without a request context (botocore before 1.44, such as the AWS CLI v2's own copy). Set again if such a
+#: ``before-send`` ever arrives anyway.
+_track_thread = not _prepared_requests_carry_context()
+
+
 def _call_for(context: Any, emitter: Any, operation: str) -> Binding | None:
     """The binding this call belongs to, binding it now if it has none yet and one reaches it."""
     if isinstance(context, dict):
@@ -161,22 +174,21 @@ def _call_for(context: Any, emitter: Any, operation: str) -> Binding | None:
             if binding is None:
                 return None
             call = context[_CONTEXT_KEY] = _open_call(binding)
-        _thread.current = (weakref.ref(call), operation)
+        if _track_thread:
+            _thread.current = (weakref.ref(call), operation)
         return call.binding
-    # No request context: botocore before 1.44 gives before-send none. A call's events run on one thread,
-    # one after the other, so the call under way on this thread is the one its earlier events bound.
+    return _call_under_way(emitter, operation)
+
+
+def _call_under_way(emitter: Any, operation: str) -> Binding | None:
+    """No request context: the call under way on this thread, else the innermost binding reaching it."""
+    # A call's events run on one thread, one after the other, so the call under way on this thread is the
+    # one its earlier events bound.
     ref, current_operation = getattr(_thread, "current", (None, None))
     current = ref() if ref is not None and current_operation == operation else None
     if current is not None and current.open:
         return current.binding  # type: ignore[no-any-return]
     return _binding_for(emitter, operation)
-
-
-def _end_call(context: Any) -> None:
-    if isinstance(context, dict):
-        call = context.pop(_CONTEXT_KEY, None)
-        if call is not None:
-            call.end()
 
 
 #: This thread's call under way: (weak reference to its _Call, operation); weak, so that a call that dies
@@ -188,7 +200,6 @@ _thread = threading.local()
 PASS: Any = object()
 
 
-@dataclass(frozen=True)
 class Send:
     """A ``before-send`` that ``responder`` answers: :meth:`answer` makes the response.
 
@@ -196,18 +207,86 @@ class Send:
     botocore's at once, aiobotocore's in a worker thread (:mod:`.aio`).
     """
 
-    responder: Responder
-    operation: str
-    request: AWSPreparedRequest
+    __slots__ = ("operation", "request", "responder")
+
+    def __init__(self, responder: Responder, operation: str, request: AWSPreparedRequest) -> None:
+        self.responder = responder
+        self.operation = operation
+        self.request = request
 
     def answer(self) -> AWSResponse:
         return self.responder.respond(self.operation, self.request)
 
 
+# -- what each kind of event does; each takes (emitter, operation, the event's kwargs) -------------------
+
+
+def _send(emitter: Any, operation: str, kwargs: dict[str, Any]) -> Any:
+    request = kwargs.get("request")
+    context = getattr(request, "context", None)
+    if not isinstance(context, dict) and not _track_thread:
+        _note_contextless_send()
+    binding = _call_for(context, emitter, operation)
+    if binding is not None:
+        return Send(binding.responder, operation, request)
+    return PASS
+
+
+def _note_contextless_send() -> None:
+    # A before-send without a context on a botocore that was found to give one: from now on note each
+    # call as its thread's call under way, as on older botocore.
+    global _track_thread
+    _track_thread = True
+
+
+def _choose_signer(emitter: Any, operation: str, kwargs: dict[str, Any]) -> Any:
+    binding = _call_for(kwargs.get("context"), emitter, operation)
+    if binding is not None and not binding.responder.sign_requests:
+        return [(binding.responder.respond, botocore.UNSIGNED)]
+    return PASS
+
+
+def _begin(emitter: Any, operation: str, kwargs: dict[str, Any]) -> Any:
+    _call_for(kwargs.get("context"), emitter, operation)  # the call begins: bind it
+    return PASS
+
+
+def _finish(emitter: Any, operation: str, kwargs: dict[str, Any]) -> Any:
+    context = kwargs.get("context")
+    if isinstance(context, dict):
+        call = context.pop(_CONTEXT_KEY, None)
+        if call is not None:
+            call.end()
+    return PASS
+
+
+_Act = Callable[[Any, str, dict[str, Any]], Any]
+#: The events of a call acted on, by kind; every other event is passed.
+_ACTS: dict[str, _Act] = {
+    "provide-client-params": _begin,
+    "choose-signer": _choose_signer,
+    "before-send": _send,
+    "after-call": _finish,
+    "after-call-error": _finish,
+}
+#: event name -> (what its kind does or None, operation), for the names seen: a call emits about a dozen
+#: events, all named alike, so each is parsed once. Bounded: names beyond it are parsed each time.
+_routes: dict[str, tuple[_Act | None, str]] = {}
+_MAX_ROUTES = 4096
+
+
+def _route(event_name: str) -> tuple[_Act | None, str]:
+    kind, _, operation = event_name.partition(_SERVICE_INFIX)
+    route = (_ACTS.get(kind), operation)
+    if len(_routes) < _MAX_ROUTES:
+        _routes[event_name] = route
+    return route
+
+
 def intercept(emitter: Any, event_name: Any, kwargs: dict[str, Any]) -> Any:
     """Answer one emitted event, or return :data:`PASS` to let the emitter's handlers run."""
     decision = decide(emitter, event_name, kwargs)
-    if isinstance(decision, Send):
+    if type(decision) is Send:
         return [(decision.responder.respond, decision.answer())]
     return decision
 
@@ -217,47 +296,64 @@ def decide(emitter: Any, event_name: Any, kwargs: dict[str, Any]) -> Any:
     if type(event_name) is not str:
         return PASS
     if _SERVICE_INFIX not in event_name:
-        if event_name.startswith(_CLIENT_CREATED) and _marked:
+        if _marked and event_name.startswith(_CLIENT_CREATED):
             _remember_copy(emitter)
         return PASS
     if _marked:  # botocore before 1.36 emits nothing on a new client's emitter: remember it on its calls
         _remember_copy(emitter)
-    kind, _, operation = event_name.partition(_SERVICE_INFIX)
-    if kind == "before-send":
-        request = kwargs.get("request")
-        binding = _call_for(getattr(request, "context", None), emitter, operation)
-        if binding is not None:
-            return Send(binding.responder, operation, request)
-    elif kind == "choose-signer":
-        binding = _call_for(kwargs.get("context"), emitter, operation)
-        if binding is not None and not binding.responder.sign_requests:
-            return [(binding.responder.respond, botocore.UNSIGNED)]
-    elif kind == "provide-client-params":
-        _call_for(kwargs.get("context"), emitter, operation)  # the call begins: bind it
-    elif kind == "after-call" or kind == "after-call-error":
-        _end_call(kwargs.get("context"))
-    return PASS
+    act, operation = _routes.get(event_name) or _route(event_name)
+    if act is None:
+        return PASS
+    return act(emitter, operation, kwargs)
 
 
-def _emit(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    if len(args) >= 2:
-        name = args[0]
+def _wrapping(original: Any) -> Callable[..., Any]:
+    """A function to put in place of ``HierarchicalEmitter._emit`` (``original``), intercepting first.
+
+    A plain function, which Python binds to the emitter as it does the original, costs nothing beyond its
+    own body on each of the dozen events a call emits (a proxy object costs a microsecond an event).
+    ``__wrapped__`` names ``original``, for :func:`inspect.unwrap` and for removing it again.
+    """
+    forward: Callable[..., Any] = original
+    bind = getattr(type(original), "__get__", None)
+    if type(original) is not FunctionType and bind is not None:  # (a proxy passes isinstance)
+        # Something else's wrapper (a descriptor) was put there first: bind it as the class would.
+
+        def forward(emitter: Any, *args: Any) -> Any:
+            return bind(original, emitter, type(emitter))(*args)
+
+    elif bind is None:  # a plain callable is not bound to the emitter
+
+        def forward(emitter: Any, *args: Any) -> Any:
+            return original(*args)
+
+    def _emit(self: Any, event_name: Any, kwargs: Any, stop_on_response: bool = False) -> Any:
         # Every event of every client passes here: most are not for this module, and are let through
-        # without a further call (``decide`` makes the same tests first).
-        if type(name) is str and (_SERVICE_INFIX in name or (_marked and name.startswith(_CLIENT_CREATED))):
-            kind = name[: name.find(".")]
-            if kind in _KINDS or _marked:
-                answered = intercept(instance, name, args[1])
-                if answered is not PASS:
-                    return answered
-    return wrapped(*args, **kwargs)
+        # after two tests; ``decide`` makes the same ones.
+        if type(event_name) is str:
+            if _SERVICE_INFIX in event_name:
+                if _marked:
+                    _remember_copy(self)
+                act, operation = _routes.get(event_name) or _route(event_name)
+                if act is not None:
+                    answered = act(self, operation, kwargs)
+                    if answered is not PASS:
+                        if type(answered) is Send:
+                            return [(answered.responder.respond, answered.answer())]
+                        return answered
+            elif _marked and event_name.startswith(_CLIENT_CREATED):
+                _remember_copy(self)
+        return forward(self, event_name, kwargs, stop_on_response)
+
+    functools.update_wrapper(_emit, original)
+    return _emit
 
 
 def _install() -> None:
     """Put the wrapper in place if it is not. Hold _lock."""
     global _wrapper
     if _wrapper is None:
-        _wrapper = wrapt.FunctionWrapper(HierarchicalEmitter.__dict__["_emit"], _emit)
+        _wrapper = _wrapping(HierarchicalEmitter.__dict__["_emit"])
         HierarchicalEmitter._emit = _wrapper
         from . import aio  # aiobotocore's emitter, when it is installed
 

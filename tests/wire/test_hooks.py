@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 from typing import Any
 
 import boto3
 import botocore.session
 import pytest
+import wrapt
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.exceptions import NoCredentialsError
 from botocore.hooks import HierarchicalEmitter
@@ -189,3 +191,81 @@ def test_went_idle_runs_once_when_the_last_entry_and_the_last_bound_call_are_gon
     assert seen_at_leave == [0]  # the call was still bound when its entry closed
     assert idle == [(0, 0)]  # once, when the call returned
     assert HierarchicalEmitter.__dict__["_emit"] is ORIGINAL_EMIT
+
+
+def test_the_wrapper_is_a_function_that_unwraps_to_botocores(bound: Any) -> None:
+    bound(Answering())
+    installed = HierarchicalEmitter.__dict__["_emit"]
+    assert installed is not ORIGINAL_EMIT
+    assert inspect.unwrap(installed) is ORIGINAL_EMIT
+    assert installed.__name__ == ORIGINAL_EMIT.__name__
+
+
+def test_wrapped_after_us_the_outer_wrapper_stays_and_ours_inside_is_inert() -> None:
+    foreign_seen: list[str] = []
+
+    def foreign(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+        assert isinstance(instance, HierarchicalEmitter)
+        foreign_seen.append(args[0])
+        return wrapped(*args, **kwargs)
+
+    responder = Answering()
+    entry = hooks.enter(hooks.Binding(responder))
+    ours = HierarchicalEmitter.__dict__["_emit"]
+    outer = wrapt.FunctionWrapper(ours, foreign)
+    HierarchicalEmitter._emit = outer
+    try:
+        client = boto3.client("iot", region_name="us-east-1")
+        assert _decision(client) == "ALLOWED" and len(responder.seen) == 1
+        hooks.leave(entry)
+        assert not hooks.intercepting()
+        assert HierarchicalEmitter.__dict__["_emit"] is outer  # not ours to remove
+        foreign_seen.clear()
+        with pytest.raises(NoCredentialsError):  # ours, still inside, lets everything through
+            _decision(client)
+        assert "before-sign.iot.TestAuthorization" in foreign_seen and len(responder.seen) == 1
+        again = Answering("EXPLICIT_DENY")
+        entry = hooks.enter(hooks.Binding(again))  # intercepting again: a new wrapper around theirs
+        assert inspect.unwrap(HierarchicalEmitter.__dict__["_emit"]) is ORIGINAL_EMIT
+        assert _decision(client) == "EXPLICIT_DENY"
+        hooks.leave(entry)
+        assert HierarchicalEmitter.__dict__["_emit"] is outer
+    finally:
+        hooks.leave(entry)
+        HierarchicalEmitter._emit = ORIGINAL_EMIT
+    assert not hooks.intercepting()
+
+
+def test_a_descriptor_found_in_place_is_bound_to_the_emitter_as_the_class_would() -> None:
+    instances: list[Any] = []
+
+    def foreign(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+        instances.append(instance)
+        return wrapped(*args, **kwargs)
+
+    theirs = wrapt.FunctionWrapper(ORIGINAL_EMIT, foreign)
+    HierarchicalEmitter._emit = theirs
+    try:
+        entry = hooks.enter(hooks.Binding(Answering()))
+        try:
+            client = boto3.client("iot", region_name="us-east-1")
+            assert _decision(client) == "ALLOWED"
+            assert instances and all(isinstance(i, HierarchicalEmitter) for i in instances)
+            assert HierarchicalEmitter.__dict__["_emit"].__wrapped__ is theirs
+        finally:
+            hooks.leave(entry)
+        assert HierarchicalEmitter.__dict__["_emit"] is theirs  # put back as it was found
+    finally:
+        HierarchicalEmitter._emit = ORIGINAL_EMIT
+
+
+def test_events_of_other_services_and_kinds_pass_through_unchanged(bound: Any) -> None:
+    bound(Answering())
+    emitter = HierarchicalEmitter()
+    emitter.register("before-send.s3.ListBuckets", lambda **_: "s3")
+    emitter.register("needs-retry.iot.TestAuthorization", lambda **_: "retry?")
+    assert emitter.emit_until_response("before-send.s3.ListBuckets", request=None) == (
+        emitter._handlers.prefix_search("before-send.s3.ListBuckets")[0],
+        "s3",
+    )
+    assert [r for _, r in emitter.emit("needs-retry.iot.TestAuthorization")] == ["retry?"]
