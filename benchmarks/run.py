@@ -288,22 +288,21 @@ def bench_hooks() -> None:
         "hollow": (lambda: Hollow(world), lambda: client.test_authorization(**params)),
         "ours": (lambda: activate(world), lambda: client.test_authorization(**params)),
     }
-    best = interleaved(variants, 300, rounds=15)
-    floor = best["floor"]
+    # A difference of a few microseconds on calls of about 400: many short batches, alternating, so that
+    # each variant has some the machine left alone; compared by their best and by their tenth percentile.
+    rounds = [interleaved(variants, 100, rounds=1) for _ in range(60)]
+    low = {name: sorted(r[name] for r in rounds) for name in variants}
+    floor = low["floor"][0]
     report("interception: canned before-send floor", f"{floor * 1e6:.0f} us/call", "", "")
-    overhead = (best["hollow"] - floor) * 1e6
-    report(
-        "  an activation answering the same canned response",
-        f"+{overhead:.1f} us/call",
-        "<= 12 us",
-        ok(overhead <= 12),
-    )
-    report(
-        "  the real answer (repeated request), over the floor",
-        f"+{(best['ours'] - floor) * 1e6:.1f} us/call",
-        "",
-        "",
-    )
+    for name, label, target in (
+        ("hollow", "  an activation answering the same canned response", 12.0),
+        ("ours", "  the real answer (repeated request)", None),
+    ):
+        extra = (low[name][0] - floor) * 1e6
+        tenth = (low[name][6] - low["floor"][6]) * 1e6
+        value = f"{extra:+.1f} us/call (p10 {tenth:+.1f})"
+        verdict = ok(extra <= target) if target is not None else ""
+        report(label, value, f"<= {target:.0f} us" if target is not None else "", verdict)
 
 
 # -- the engine alone ----------------------------------------------------------------------------------

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import uuid
 from typing import Any
 
 import boto3
@@ -63,3 +67,38 @@ def test_extra_modeled_members_reach_the_error_response() -> None:
         client.test_authorization(authInfos=[{"actionType": "PUBLISH", "resources": ["r"]}])
     assert info.value.response["resourceId"] == "p"
     assert info.value.response["resourceArn"] == "arn:p"
+
+
+def test_request_ids_are_version_4_uuids_unique_per_response() -> None:
+    ids = [encode_result("https://iot", {}).headers["x-amzn-RequestId"] for _ in range(5000)]
+    ids.append(encode_error("https://iot", errors.InvalidRequestException("bad")).headers["x-amzn-RequestId"])
+    assert len(set(ids)) == len(ids)
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 4 and parsed.variant == uuid.RFC_4122
+    assert len({text[-12:] for text in ids}) == len(ids)  # the varying part is not a visible sequence
+    assert ids[0][-12:-4] != ids[1][-12:-4]
+
+
+FORKING = """
+import os
+from boto_iotauth_local.wire.encode import request_id
+before = request_id()
+reading, writing = os.pipe()
+if os.fork() == 0:
+    os.write(writing, request_id().encode())
+    os._exit(0)
+os.wait()
+print(before, request_id(), os.read(reading, 100).decode())
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_a_forked_process_makes_request_ids_of_its_own() -> None:
+    # In a process of its own: forking the test process, with its threads, is not safe.
+    done = subprocess.run(
+        [sys.executable, "-c", FORKING], capture_output=True, text=True, check=True, timeout=60
+    )
+    before, after, child = done.stdout.split()
+    assert before[:24] == after[:24] != child[:24]
+    assert len({before, after, child}) == 3
