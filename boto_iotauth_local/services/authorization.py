@@ -96,6 +96,19 @@ def auth_result_json(
 
 
 _SERIALS = itertools.count()
+#: A number for each distinct (main, gate) of policies, so that keys of shared answers hash one int instead
+#: of a tuple per policy. A number dropped for room is never given again: the same policies then get a
+#: new one, and only miss the answers kept under the old.
+_IDENTITIES: ByteBoundedCache[tuple[object, ...], int] = ByteBoundedCache("services.identities")
+_IDENTITY_NUMBERS = itertools.count()
+
+
+def _identity_number(policies: tuple[tuple[object, ...], tuple[object, ...] | None]) -> int:
+    found = _IDENTITIES.get(policies)
+    if found is None:
+        found = next(_IDENTITY_NUMBERS)
+        _IDENTITIES.put(policies, found, OBJECT_BYTES * (2 + 4 * (len(policies[0]) + len(policies[1] or ()))))
+    return found
 
 
 @dataclass(frozen=True)
@@ -111,7 +124,7 @@ class PolicySet:
     #: (name, policy) pairs for the engine, and the identity of the set's policies for shared answers.
     pairs: list[tuple[str, Policy]] = field(init=False, compare=False, repr=False)
     gate_pairs: list[tuple[str, Policy]] | None = field(init=False, compare=False, repr=False)
-    identity: tuple[object, ...] = field(init=False, compare=False, repr=False)
+    identity: int = field(init=False, compare=False, repr=False)
     #: Unique for the life of the process: caches of this set's answers key on it without holding the set.
     serial: int = field(init=False, compare=False, repr=False)
 
@@ -121,10 +134,10 @@ class PolicySet:
         object.__setattr__(self, "pairs", [(ref.name, ref.policy) for ref in self.policies])
         pairs = [(ref.name, ref.policy) for ref in gate] if gate is not None else None
         object.__setattr__(self, "gate_pairs", pairs)
-        # The policies by identity: serials, never reused, so that keys need not hold the policies.
+        # The policies by name, ARN and serial (never reused, so that keys need not hold the policies).
         main = tuple((ref.name, ref.arn, ref.policy.serial) for ref in self.policies)
         gated = None if gate is None else tuple((ref.name, ref.arn, ref.policy.serial) for ref in gate)
-        object.__setattr__(self, "identity", (main, gated))
+        object.__setattr__(self, "identity", _identity_number((main, gated)))
 
     def with_context(self, context: RequestContext) -> PolicySet:
         """The same principal, thing and policies in another context, sharing what was made from them."""
