@@ -537,15 +537,17 @@ def decide_auth_info(
         main = mains[position]
         gate = gates[position] if gates is not None else None
         decisions.append(ResourceDecision(resource, _combine(main, gate), main, gate))
-        results = main.policies + (gate.policies if gate is not None else ())
+        results = main.policies if gate is None else main.policies + gate.policies
         for index, policy_result in enumerate(results):
             strength = _RANK[policy_result.outcome]
             if strength > rank[index]:
                 rank[index] = strength
         for decision in (main, gate):
             if decision is not None:
-                missing.update(dict.fromkeys(decision.missing_keys))
-                variables.update(decision.variables)
+                for key in decision.missing_keys:
+                    missing[key] = None
+                if decision.variables:
+                    variables.update(decision.variables)
     per_resource = [d.decision for d in decisions]
     if "EXPLICIT_DENY" in per_resource:
         final: AuthDecision = "EXPLICIT_DENY"
