@@ -15,7 +15,8 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["floors"]
 
 #: What the floors can break: botocore's events and parsers (wire, e2e), cryptography (certificates),
-#: PyYAML (world files), moto (moto-backed worlds), wrapt (the emitter wrapper), and the README's examples.
+#: PyYAML (world files), moto (moto-backed worlds), wrapt (the wrapper on aiobotocore's emitter), and the
+#: README's examples.
 SMOKE = (
     "tests/e2e",
     "tests/wire",

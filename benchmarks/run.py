@@ -286,6 +286,7 @@ def bench_hooks() -> None:
     variants: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
         "floor": (contextlib.nullcontext, lambda: floor_client.test_authorization(**params)),
         "hollow": (lambda: Hollow(world), lambda: client.test_authorization(**params)),
+        "scoped": (lambda: Hollow(world, client=client), lambda: client.test_authorization(**params)),
         "ours": (lambda: activate(world), lambda: client.test_authorization(**params)),
     }
     # A difference of a few microseconds on calls of about 400: many short batches, alternating, so that
@@ -296,6 +297,7 @@ def bench_hooks() -> None:
     report("interception: canned before-send floor", f"{floor * 1e6:.0f} us/call", "", "")
     for name, label, target in (
         ("hollow", "  an activation answering the same canned response", 12.0),
+        ("scoped", "  the same, scoped to the client (client=)", None),
         ("ours", "  the real answer (repeated request)", None),
     ):
         extra = (low[name][0] - floor) * 1e6

@@ -247,6 +247,11 @@ def _choose_signer(emitter: Any, operation: str, kwargs: dict[str, Any]) -> Any:
 
 
 def _begin(emitter: Any, operation: str, kwargs: dict[str, Any]) -> Any:
+    if _marked:
+        # botocore before 1.36 emits nothing on a new client's emitter: remember it at its calls' first
+        # event (what markers an emitter carries is fixed when it is made, but for mark() on it, which
+        # remembers it by itself).
+        _remember_copy(emitter)
     _call_for(kwargs.get("context"), emitter, operation)  # the call begins: bind it
     return PASS
 
@@ -299,8 +304,6 @@ def decide(emitter: Any, event_name: Any, kwargs: dict[str, Any]) -> Any:
         if _marked and event_name.startswith(_CLIENT_CREATED):
             _remember_copy(emitter)
         return PASS
-    if _marked:  # botocore before 1.36 emits nothing on a new client's emitter: remember it on its calls
-        _remember_copy(emitter)
     act, operation = _routes.get(event_name) or _route(event_name)
     if act is None:
         return PASS
@@ -332,8 +335,6 @@ def _wrapping(original: Any) -> Callable[..., Any]:
         # after two tests; ``decide`` makes the same ones.
         if type(event_name) is str:
             if _SERVICE_INFIX in event_name:
-                if _marked:
-                    _remember_copy(self)
                 act, operation = _routes.get(event_name) or _route(event_name)
                 if act is not None:
                     answered = act(self, operation, kwargs)

@@ -269,3 +269,22 @@ def test_events_of_other_services_and_kinds_pass_through_unchanged(bound: Any) -
         "s3",
     )
     assert [r for _, r in emitter.emit("needs-retry.iot.TestAuthorization")] == ["retry?"]
+
+
+def test_a_marked_copy_is_remembered_at_its_calls_first_event_and_unmarked_with_its_session() -> None:
+    # As on botocore before 1.36, which emits nothing on a new client's emitter while making it.
+    session_emitter = HierarchicalEmitter()
+    hooks.mark(session_emitter, "copy-test")
+    entry = hooks.enter(hooks.Binding(Answering(), "copy-test"))
+    try:
+        copy = session_emitter.__copy__()
+        assert "copy-test" in copy._unique_id_handlers
+        context: dict[str, Any] = {}
+        copy.emit("provide-client-params.iot.TestAuthorization", context=context)
+        assert copy in hooks._marked_copies["copy-test"]
+        copy.emit("after-call.iot.TestAuthorization", context=context)
+    finally:
+        hooks.leave(entry)
+        hooks.unmark("copy-test")
+    assert "copy-test" not in copy._unique_id_handlers
+    assert not hooks.intercepting()
