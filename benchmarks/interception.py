@@ -7,7 +7,8 @@ Each variant runs in a process of its own under valgrind's callgrind, once with 
 with ``--calls`` more calls; the difference of the two totals, divided by the calls, is what one call
 executes. Variants: ``floor``, a client whose ``before-send`` handler returns a canned response;
 ``hollow``, an activation answering with that same canned response (so the two differ only in the
-interception: emitter wrapper, binding, call lifecycle); ``ours``, the real answer to a repeated request.
+interception: emitter wrapper, binding, call lifecycle); ``ours``, the real answer to a repeated request;
+``new resource`` and ``new client id``, the first answers of ``run.py e2e`` (see ``workload.ReferenceCalls``).
 Instructions are not time (a cache miss costs more than an add), but on a shared host the time of a few
 microseconds on a call of four hundred is within the noise, and this count is not.
 """
@@ -31,26 +32,16 @@ if tree:  # another checkout: ahead of this venv's editable install of this one
     sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
     sys.path.insert(0, tree)
 sys.path.insert(0, {bench_dir!r})
-import boto3
-from botocore import UNSIGNED
-from botocore.config import Config
-from workload import REGION, build_world, request
 import boto_iotauth_local
 if tree:
     assert boto_iotauth_local.__file__.startswith(tree), boto_iotauth_local.__file__
 from boto_iotauth_local import activate
 from boto_iotauth_local.activation.handle import Activation
 from boto_iotauth_local.wire.encode import encode_result
+from workload import ReferenceCalls
 
-world, principal = build_world()
-params = request(principal)
-client = boto3.client("iot", region_name=REGION)
-with activate(world):
-    canned = {{k: v for k, v in client.test_authorization(**params).items() if k != "ResponseMetadata"}}
-floor = boto3.client("iot", region_name=REGION, config=Config(signature_version=UNSIGNED))
-floor.meta.events.register_first(
-    "before-send.iot.TestAuthorization", lambda request, **_: encode_result(request.url, canned)
-)
+reference = ReferenceCalls()
+world, canned = reference.world, reference.canned
 
 
 class Hollow(Activation):
@@ -59,9 +50,11 @@ class Hollow(Activation):
 
 
 enter, call = {{
-    "floor": (contextlib.nullcontext, lambda: floor.test_authorization(**params)),
-    "hollow": (lambda: Hollow(world), lambda: client.test_authorization(**params)),
-    "ours": (lambda: activate(world), lambda: client.test_authorization(**params)),
+    "floor": (contextlib.nullcontext, reference.floor),
+    "hollow": (lambda: Hollow(world), reference.repeated),
+    "ours": (lambda: activate(world), reference.repeated),
+    "new resource": (lambda: activate(world), reference.new_resource),
+    "new client id": (lambda: activate(world), reference.new_client_id),
 }}[variant]
 with enter():
     for _ in range(30 + calls):
@@ -103,13 +96,15 @@ def main() -> None:
     trees = [("this checkout", "")]
     if args.against:
         trees.append((args.against, str(Path(args.against).resolve())))
-    print(f"{'':<24} {'floor':>12} {'hollow':>12} {'ours':>12} {'hollow - floor':>16} {'ours - floor':>14}")
+    variants = ("floor", "hollow", "ours", "new resource", "new client id")
+    print(f"{'instructions per call':<24}" + "".join(f"{variant:>15}" for variant in variants))
     for label, tree in trees:
-        counts = {variant: per_call(variant, args.calls, tree) for variant in ("floor", "hollow", "ours")}
+        counts = {variant: per_call(variant, args.calls, tree) for variant in variants}
         floor = counts["floor"]
+        print(f"{label[-24:]:<24}" + "".join(f"{counts[v]:>15,.0f}" for v in variants))
+        print(f"{'  over the floor':<24}" + "".join(f"{counts[v] - floor:>+15,.0f}" for v in variants))
         print(
-            f"{label[-24:]:<24} {floor:>12,.0f} {counts['hollow']:>12,.0f} {counts['ours']:>12,.0f}"
-            f" {counts['hollow'] - floor:>+16,.0f} {counts['ours'] - floor:>+14,.0f}",
+            f"{'  ratio to the floor':<24}" + "".join(f"{counts[v] / floor:>14.3f}x" for v in variants),
             flush=True,
         )
 

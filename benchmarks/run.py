@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import gc
 import importlib.util
-import itertools
 import json
 import os
 import platform
@@ -35,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
-from workload import ARN, REGION, build_world, request
+from workload import ARN, REGION, ReferenceCalls, build_world, request
 
 RESULTS: list[tuple[str, str, str, str]] = []
 
@@ -145,35 +144,16 @@ def _floor_and_moto(params: dict[str, Any], canned: dict[str, Any]) -> dict[str,
 
 def bench_e2e() -> None:
     from boto_iotauth_local import activate
-    from boto_iotauth_local.wire.encode import encode_result
 
-    world, principal = build_world()
-    params = request(principal)
-    client = boto3.client("iot", region_name=REGION)
-    with activate(world):
-        canned = {k: v for k, v in client.test_authorization(**params).items() if k != "ResponseMetadata"}
-    # Unsigned like the intercepted calls, so that the two differ only in who answers before-send.
-    floor_client = boto3.client("iot", region_name=REGION, config=Config(signature_version=UNSIGNED))
-    floor_client.meta.events.register_first(
-        "before-send.iot.TestAuthorization", lambda request, **_: encode_result(request.url, canned)
-    )
-    # Distinct requests (a new resource each time) defeat every reuse: the cost of a first answer.
-    counter = itertools.count()
-
-    def distinct() -> Any:
-        fresh = dict(params, authInfos=[dict(info) for info in params["authInfos"]])
-        fresh["authInfos"][1]["resources"] = [f"{ARN}:topic/fleet3/sensor-1/t{next(counter)}"]
-        return client.test_authorization(**fresh)
-
-    def cold() -> Any:
-        # A new client id: a new policy set and request context, nothing reused from earlier calls.
-        return client.test_authorization(**dict(params, clientId=f"client-{next(counter)}"))
-
+    calls = ReferenceCalls()
+    world, params, canned = calls.world, calls.params, calls.canned
     variants: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
-        "floor": (contextlib.nullcontext, lambda: floor_client.test_authorization(**params)),
-        "ours": (lambda: activate(world), lambda: client.test_authorization(**params)),
-        "distinct": (lambda: activate(world), distinct),
-        "cold": (lambda: activate(world), cold),
+        "floor": (contextlib.nullcontext, calls.floor),
+        "ours": (lambda: activate(world), calls.repeated),
+        # A resource never asked before in one authInfo: every other authInfo is answered already.
+        "distinct": (lambda: activate(world), calls.new_resource),
+        # A new client id: a new policy set and request context, nothing reused from earlier calls.
+        "cold": (lambda: activate(world), calls.new_client_id),
     }
     best = interleaved(variants, 300)
     floor, ours = best["floor"], best["ours"]
@@ -269,25 +249,18 @@ def bench_hooks() -> None:
     from boto_iotauth_local.activation.handle import Activation
     from boto_iotauth_local.wire.encode import encode_result
 
-    world, principal = build_world()
-    params = request(principal)
-    client = boto3.client("iot", region_name=REGION)
-    with activate(world):
-        canned = {k: v for k, v in client.test_authorization(**params).items() if k != "ResponseMetadata"}
-    floor_client = boto3.client("iot", region_name=REGION, config=Config(signature_version=UNSIGNED))
-    floor_client.meta.events.register_first(
-        "before-send.iot.TestAuthorization", lambda request, **_: encode_result(request.url, canned)
-    )
+    calls = ReferenceCalls()
+    world, client, canned = calls.world, calls.client, calls.canned
 
     class Hollow(Activation):
         def respond(self, operation: str, request: Any) -> Any:
             return encode_result(request.url, canned)
 
     variants: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
-        "floor": (contextlib.nullcontext, lambda: floor_client.test_authorization(**params)),
-        "hollow": (lambda: Hollow(world), lambda: client.test_authorization(**params)),
-        "scoped": (lambda: Hollow(world, client=client), lambda: client.test_authorization(**params)),
-        "ours": (lambda: activate(world), lambda: client.test_authorization(**params)),
+        "floor": (contextlib.nullcontext, calls.floor),
+        "hollow": (lambda: Hollow(world), calls.repeated),
+        "scoped": (lambda: Hollow(world, client=client), calls.repeated),
+        "ours": (lambda: activate(world), calls.repeated),
     }
     # A difference of a few microseconds on calls of about 400: many short batches, alternating, so that
     # each variant has some the machine left alone; compared by their best and by their tenth percentile.

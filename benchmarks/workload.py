@@ -86,3 +86,51 @@ def request(principal: str) -> dict[str, Any]:
             },
         ],
     }
+
+
+class ReferenceCalls:
+    """The calls the end-to-end figures compare, through boto3, on the reference world.
+
+    ``floor`` is botocore's own cost of the call: an unsigned client (like intercepted calls) whose
+    ``before-send`` handler returns the canned response our answer gives, so that the two differ only in
+    who answers ``before-send``. ``repeated`` asks the reference request again; ``new_resource`` gives
+    one authInfo a resource never asked before; ``new_client_id`` asks with a client id never seen (a
+    new policy set and request context: a first answer).
+    """
+
+    def __init__(self) -> None:
+        import itertools
+
+        import boto3
+        from botocore import UNSIGNED
+        from botocore.config import Config
+
+        from boto_iotauth_local import activate
+        from boto_iotauth_local.wire.encode import encode_result
+
+        self.world, principal = build_world()
+        self.params = request(principal)
+        self.client = boto3.client("iot", region_name=REGION)
+        with activate(self.world):
+            answered = self.client.test_authorization(**self.params)
+        self.canned = {key: value for key, value in answered.items() if key != "ResponseMetadata"}
+        self.floor_client = boto3.client("iot", region_name=REGION, config=Config(signature_version=UNSIGNED))
+        self.floor_client.meta.events.register_first(
+            "before-send.iot.TestAuthorization",
+            lambda request, **_: encode_result(request.url, self.canned),
+        )
+        self._counter = itertools.count()
+
+    def floor(self) -> Any:
+        return self.floor_client.test_authorization(**self.params)
+
+    def repeated(self) -> Any:
+        return self.client.test_authorization(**self.params)
+
+    def new_resource(self) -> Any:
+        fresh = dict(self.params, authInfos=[dict(info) for info in self.params["authInfos"]])
+        fresh["authInfos"][1]["resources"] = [f"{ARN}:topic/fleet3/sensor-1/t{next(self._counter)}"]
+        return self.client.test_authorization(**fresh)
+
+    def new_client_id(self) -> Any:
+        return self.client.test_authorization(**dict(self.params, clientId=f"client-{next(self._counter)}"))
