@@ -155,7 +155,7 @@ def bench_e2e() -> None:
         # A new client id: a new policy set and request context, nothing reused from earlier calls.
         "cold": (lambda: activate(world), calls.new_client_id),
     }
-    best = interleaved(variants, 300)
+    best = interleaved(variants, 300, rounds=15)
     floor, ours = best["floor"], best["ours"]
     other = _floor_and_moto(params, canned)
     report("e2e test_authorization: canned before-send floor", f"{floor * 1e6:.0f} us/call", "", "")
