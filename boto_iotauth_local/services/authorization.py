@@ -513,14 +513,17 @@ def decide_auth_info(
     context: RequestContext,
     *,
     explain: bool = False,
+    reasons: bool = True,
 ) -> tuple[AuthDecision, list[int], tuple[ResourceDecision, ...], tuple[str, ...], dict[str, Any]]:
-    """The rules of one authInfo (A7), for ``authorize`` and for fleet questions that need no AuthResult.
+    """The rules of one authInfo (A7), for ``authorize`` and for answers that need no AuthResult.
 
     Returns the decision; per policy (main, then gate), its strongest outcome over the resources (deny 2
     over allow 1 over none 0); the per-resource decisions; the missing context values; the variables.
+    Without ``reasons``, the per-resource decisions and the variables (the why, for people) are left empty.
     """
     rank = [0] * (len(main_pairs) + len(gate_pairs or ()))
     decisions: list[ResourceDecision] = []
+    per_resource: list[AuthDecision] = []
     missing: dict[str, None] = {}
     variables: dict[str, Any] = {}
     if explain:
@@ -533,10 +536,10 @@ def decide_auth_info(
     else:
         mains = evaluate_all(main_pairs, action, resources, context)
         gates = evaluate_all(gate_pairs, action, resources, context) if gate_pairs is not None else None
-    for position, resource in enumerate(resources):
-        main = mains[position]
+    for position, main in enumerate(mains):
         gate = gates[position] if gates is not None else None
-        decisions.append(ResourceDecision(resource, _combine(main, gate), main, gate))
+        decided = _combine(main, gate)
+        per_resource.append(decided)
         results = main.policies if gate is None else main.policies + gate.policies
         for index, policy_result in enumerate(results):
             strength = _RANK[policy_result.outcome]
@@ -546,9 +549,10 @@ def decide_auth_info(
             if decision is not None:
                 for key in decision.missing_keys:
                     missing[key] = None
-                if decision.variables:
+                if reasons and decision.variables:
                     variables.update(decision.variables)
-    per_resource = [d.decision for d in decisions]
+        if reasons:
+            decisions.append(ResourceDecision(resources[position], decided, main, gate))
     if "EXPLICIT_DENY" in per_resource:
         final: AuthDecision = "EXPLICIT_DENY"
     elif all(d == "ALLOWED" for d in per_resource):
@@ -649,7 +653,9 @@ def wire_answer(policy_set: PolicySet, action_type: str, resources: Sequence[str
     known = _WIRE.get(key)
     if known is not None:
         return known  # not remembered for this set too, as in ``authorize``
-    final, rank, _, missing, _ = decide_auth_info(main_pairs, gate_pairs, action, listed, context)
+    final, rank, _, missing, _ = decide_auth_info(
+        main_pairs, gate_pairs, action, listed, context, reasons=False
+    )
     refs = policy_set.policies + (policy_set.gate or ())
     by_strength: tuple[list[PolicyRef], list[PolicyRef], list[PolicyRef]] = ([], [], [])  # none, allow, deny
     for ref, strength in zip(refs, rank, strict=True):
