@@ -24,9 +24,12 @@ from .statement import Statement
 
 #: A test of one resource name.
 Test = Callable[[str], bool]
-#: ``(applies to every resource, test for the rest or None when it applies to none)``.
-GroupTest = tuple[bool, Test | None]
-Entry = tuple[bool, Test | None, bool, Test | None, PolicyResult, PolicyResult, PolicyResult]
+#: ``(applies to every resource, test for the rest or None when it applies to none, heads)``: ``heads``
+#: are texts every resource the test accepts starts with one of (None when there is no such set).
+GroupTest = tuple[bool, Test | None, tuple[str, ...] | None]
+Entry = tuple[
+    tuple[str, ...] | None, bool, Test | None, bool, Test | None, PolicyResult, PolicyResult, PolicyResult
+]
 #: Estimated bytes of one policy's entry: the tuple, up to two tests with their closures and pattern sets.
 _ENTRY_BYTES = 1000
 
@@ -51,6 +54,11 @@ class _Union:
             self.prefixes[glob.prefix] = None
         else:
             self.globs[glob] = None
+
+    def heads(self) -> tuple[str, ...] | None:
+        """Texts every resource some pattern matches starts with one of; None when one can start anyhow."""
+        heads = {*self.exact, *self.prefixes, *(glob.head for glob in self.globs)}
+        return None if "" in heads else tuple(heads)
 
     def test(self) -> Test | None:
         """A test for "some pattern matches"; None when there is no pattern (``everything`` is separate)."""
@@ -128,18 +136,20 @@ def bind_group(statements: Iterable[Statement], context: RequestContext) -> Grou
             continue  # applies to no resource
         test = excluded.test()
         if test is None:
-            return True, None  # a Deny whose entries are all unresolved excludes nothing
+            return True, None, None  # a Deny whose entries are all unresolved excludes nothing
         outside.append(_negated(test))
     if covered.everything:
-        return True, None
+        return True, None, None
     tests: list[Test] = []
     positive = covered.test()
     if positive is not None:
         tests.append(positive)
     tests.extend(outside)
+    # A NotResource test accepts resources starting with anything.
+    heads = None if outside else covered.heads()
     if not tests:
-        return False, None
-    return False, tests[0] if len(tests) == 1 else _any_of(tuple(tests))
+        return False, None, heads
+    return False, tests[0] if len(tests) == 1 else _any_of(tuple(tests)), heads
 
 
 class BoundSet:
@@ -154,10 +164,15 @@ class BoundSet:
         variables: dict[str, str] = {}
         for name, policy in policies:
             plan = policy.plan_for(action_lower)
-            deny_all, deny = bind_group(plan.denies, context)
-            allow_all, allow = bind_group(plan.allows, context)
+            deny_all, deny, deny_heads = bind_group(plan.denies, context)
+            allow_all, allow, allow_heads = bind_group(plan.allows, context)
+            # One ``startswith`` settles a resource that neither test could accept: most resources, for
+            # most policies of a set.
+            heads = None
+            if not (deny_all or allow_all or deny_heads is None or allow_heads is None):
+                heads = tuple(dict.fromkeys((*deny_heads, *allow_heads)))
             results = (plain_result(name, "none"), plain_result(name, "allow"), plain_result(name, "deny"))
-            entries.append((deny_all, deny, allow_all, allow, *results))
+            entries.append((heads, deny_all, deny, allow_all, allow, *results))
             absent, resolved = plan.report(context)
             for folded, key in absent:
                 missing.setdefault(folded, key)
@@ -174,8 +189,10 @@ class BoundSet:
         results: list[PolicyResult] = []
         append = results.append
         any_deny = any_allow = False
-        for deny_all, deny, allow_all, allow, none, allowed, denied in self.entries:
-            if deny_all or (deny is not None and deny(resource)):
+        for heads, deny_all, deny, allow_all, allow, none, allowed, denied in self.entries:
+            if heads is not None and not resource.startswith(heads):
+                append(none)
+            elif deny_all or (deny is not None and deny(resource)):
                 append(denied)
                 any_deny = True
             elif allow_all or (allow is not None and allow(resource)):

@@ -18,12 +18,14 @@ from collections.abc import Callable, Iterable
 class Segment:
     """A run of characters between stars; ``?`` positions match any one character."""
 
-    __slots__ = ("chunks", "length", "plain", "text")
+    __slots__ = ("chunks", "length", "plain", "text", "wildcards")
 
     def __init__(self, text: str, wild: Iterable[int]) -> None:
         self.text = text
         self.length = len(text)
         positions = sorted(set(wild)) if wild else ()
+        #: Offsets of the ``?`` wildcards, in order.
+        self.wildcards: tuple[int, ...] = tuple(positions)
         self.plain = not positions
         if not positions:  # the common case, on the path of every newly substituted pattern
             self.chunks: tuple[tuple[int, str], ...] = ((0, text),) if text else ()
@@ -76,6 +78,7 @@ class Glob:
         "_min_len",
         "_single",
         "always",
+        "head",
         "literal",
         "prefix",
         "source",
@@ -94,7 +97,10 @@ class Glob:
         self.prefix: str | None = (
             segs[0].text if len(segs) > 1 and segs[0].plain and all(s.length == 0 for s in segs[1:]) else None
         )
-        self._first = segs[0]
+        first = segs[0]
+        #: The text every subject it matches starts with: its first segment up to any ``?``.
+        self.head = first.text[: first.wildcards[0]] if first.wildcards else first.text
+        self._first = first
         self._last = segs[-1]
         self._middle = tuple(s for s in segs[1:-1] if s.length)
         self._min_len = sum(s.length for s in segs)
@@ -121,6 +127,7 @@ class Glob:
         # ``match`` answers these shapes from ``literal`` or ``prefix`` alone: no segment is ever read, so
         # none is made (a new client id substitutes and keeps several such patterns).
         glob._first = glob._last = _NO_SEGMENT
+        glob.head = text
         glob._middle = ()
         glob._min_len = len(text)
         if star:

@@ -541,10 +541,13 @@ def decide_auth_info(
         decided = _combine(main, gate)
         per_resource.append(decided)
         results = main.policies if gate is None else main.policies + gate.policies
-        for index, policy_result in enumerate(results):
-            strength = _RANK[policy_result.outcome]
-            if strength > rank[index]:
-                rank[index] = strength
+        if position == 0:
+            rank = [_RANK[policy_result.outcome] for policy_result in results]
+        else:
+            for index, policy_result in enumerate(results):
+                strength = _RANK[policy_result.outcome]
+                if strength > rank[index]:
+                    rank[index] = strength
         for decision in (main, gate):
             if decision is not None:
                 for key in decision.missing_keys:
@@ -555,7 +558,7 @@ def decide_auth_info(
             decisions.append(ResourceDecision(resources[position], decided, main, gate))
     if "EXPLICIT_DENY" in per_resource:
         final: AuthDecision = "EXPLICIT_DENY"
-    elif all(d == "ALLOWED" for d in per_resource):
+    elif per_resource.count("ALLOWED") == len(per_resource):
         final = "ALLOWED"
     else:
         final = "IMPLICIT_DENY"

@@ -53,7 +53,8 @@ def test_match(pattern: str, subject: str, expected: bool) -> None:
 
 
 def test_agrees_with_reference_on_random_inputs() -> None:
-    """``match``, and the test ``test()`` picks for each shape (a head and a tail must not overlap)."""
+    """``match``, the test ``test()`` picks for each shape (a head and a tail must not overlap), and the
+    ``head`` every match starts with."""
     rng = random.Random(20240611)
     for _ in range(20000):
         pattern = "".join(rng.choice("ab*?/") for _ in range(rng.randint(0, 8)))
@@ -62,6 +63,8 @@ def test_agrees_with_reference_on_random_inputs() -> None:
         wanted = _reference(pattern, subject)
         assert glob.match(subject) is wanted, (pattern, subject)
         assert glob.test()(subject) is wanted, (pattern, subject)
+        if wanted:  # ``head`` is what bound sets test first, to settle most resources with one call
+            assert subject.startswith(glob.head), (pattern, subject, glob.head)
 
 
 def test_literal_parts_are_not_wildcards() -> None:

@@ -44,6 +44,7 @@ CYCLES = 15  # activation cycles per activator thread: bounds the run
 HANG_GUARD_SECONDS = 120.0
 ORIGINAL_EMIT = HierarchicalEmitter.__dict__["_emit"]
 
+
 def make_world(label: str) -> World:
     """The stress test's world, plus an authorizer that answers with the world's name as principalId."""
     world = stress_world(label)
