@@ -37,28 +37,32 @@ _ENTRY_BYTES = 1000
 class _Union:
     """The resolved patterns of some entries, sorted by shape for the cheapest test of each."""
 
-    __slots__ = ("everything", "exact", "globs", "prefixes")
+    __slots__ = ("anywhere", "everything", "exact", "globs", "heads", "prefixes")
 
     def __init__(self) -> None:
         self.everything = False
         self.exact: set[str] = set()
         self.prefixes: dict[str, None] = {}
         self.globs: dict[Glob, None] = {}
+        #: Texts every resource some pattern matches starts with one of (repeats allowed), unless
+        #: ``anywhere``: some pattern's match can start with anything.
+        self.heads: list[str] = []
+        self.anywhere = False
 
     def add(self, glob: Glob) -> None:
         if glob.always:
             self.everything = True
-        elif glob.literal is not None:
+            return
+        if glob.literal is not None:
             self.exact.add(glob.literal)
         elif glob.prefix is not None:
             self.prefixes[glob.prefix] = None
         else:
             self.globs[glob] = None
-
-    def heads(self) -> tuple[str, ...] | None:
-        """Texts every resource some pattern matches starts with one of; None when one can start anyhow."""
-        heads = {*self.exact, *self.prefixes, *(glob.head for glob in self.globs)}
-        return None if "" in heads else tuple(heads)
+        if glob.head:
+            self.heads.append(glob.head)
+        else:
+            self.anywhere = True
 
     def test(self) -> Test | None:
         """A test for "some pattern matches"; None when there is no pattern (``everything`` is separate)."""
@@ -146,7 +150,7 @@ def bind_group(statements: Iterable[Statement], context: RequestContext) -> Grou
         tests.append(positive)
     tests.extend(outside)
     # A NotResource test accepts resources starting with anything.
-    heads = None if outside else covered.heads()
+    heads = None if outside or covered.anywhere else tuple(covered.heads)
     if not tests:
         return False, None, heads
     return False, tests[0] if len(tests) == 1 else _any_of(tuple(tests)), heads
@@ -170,7 +174,7 @@ class BoundSet:
             # most policies of a set.
             heads = None
             if not (deny_all or allow_all or deny_heads is None or allow_heads is None):
-                heads = tuple(dict.fromkeys((*deny_heads, *allow_heads)))
+                heads = deny_heads + allow_heads
             results = (plain_result(name, "none"), plain_result(name, "allow"), plain_result(name, "deny"))
             entries.append((heads, deny_all, deny, allow_all, allow, *results))
             absent, resolved = plan.report(context)
