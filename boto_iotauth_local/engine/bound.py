@@ -12,10 +12,12 @@ check that both paths reach the same outcome for every policy.
 
 from __future__ import annotations
 
+import functools
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from types import MappingProxyType
 
+from .. import caches
 from .context import RequestContext
 from .explain import Decision, DecisionName, PolicyResult, plain_result
 from .glob import Glob
@@ -110,17 +112,24 @@ def _any_of(tests: Sequence[Test]) -> Test:
     return any_of
 
 
-def bind_group(statements: Iterable[Statement], context: RequestContext) -> GroupTest:
+#: What a group applying to no resource binds to.
+_NONE: GroupTest = (False, None, ())
+
+
+def bind_group(statements: Sequence[Statement], context: RequestContext) -> GroupTest:
     """One test for "some statement of this effect applies", with conditions and variables settled.
 
     Follows ``Statement.applies`` exactly: a statement whose conditions are false is dropped; an unresolved
     Resource entry matches nothing; a NotResource statement applies outside its entries, except that an
     Allow with an unresolved entry never applies and a Deny ignores its unresolved entries.
     """
+    if not statements:  # most policies have no statement of one effect for an action: bound in no time
+        return _NONE
     covered = _Union()
     outside: list[Test] = []
     for statement in statements:
-        if not all(condition.evaluate(context) for condition in statement.conditions):
+        conditions = statement.conditions
+        if conditions and not all(condition.evaluate(context) for condition in conditions):
             continue
         if not statement.not_resource:
             for pattern in statement.resources:
@@ -156,6 +165,15 @@ def bind_group(statements: Iterable[Statement], context: RequestContext) -> Grou
     return False, tests[0] if len(tests) == 1 else _any_of(tuple(tests)), heads
 
 
+@functools.lru_cache(maxsize=4096)
+def _results(name: str) -> tuple[PolicyResult, PolicyResult, PolicyResult]:
+    """A policy's three possible results (none, allow, deny): immutable, so every bound set shares them."""
+    return plain_result(name, "none"), plain_result(name, "allow"), plain_result(name, "deny")
+
+
+caches.register(_results.cache_clear)
+
+
 class BoundSet:
     """A policy set and one action bound to one request context (see the module docstring)."""
 
@@ -175,8 +193,7 @@ class BoundSet:
             heads = None
             if not (deny_all or allow_all or deny_heads is None or allow_heads is None):
                 heads = deny_heads + allow_heads
-            results = (plain_result(name, "none"), plain_result(name, "allow"), plain_result(name, "deny"))
-            entries.append((heads, deny_all, deny, allow_all, allow, *results))
+            entries.append((heads, deny_all, deny, allow_all, allow, *_results(name)))
             absent, resolved = plan.report(context)
             for folded, key in absent:
                 missing.setdefault(folded, key)
