@@ -12,12 +12,10 @@ check that both paths reach the same outcome for every policy.
 
 from __future__ import annotations
 
-import functools
 import operator
 from collections.abc import Callable, Sequence
 from types import MappingProxyType
 
-from .. import caches
 from .context import RequestContext
 from .explain import Decision, DecisionName, PolicyResult, plain_result
 from .glob import Glob
@@ -165,15 +163,6 @@ def bind_group(statements: Sequence[Statement], context: RequestContext) -> Grou
     return False, tests[0] if len(tests) == 1 else _any_of(tuple(tests)), heads
 
 
-@functools.lru_cache(maxsize=4096)
-def _results(name: str) -> tuple[PolicyResult, PolicyResult, PolicyResult]:
-    """A policy's three possible results (none, allow, deny): immutable, so every bound set shares them."""
-    return plain_result(name, "none"), plain_result(name, "allow"), plain_result(name, "deny")
-
-
-caches.register(_results.cache_clear)
-
-
 class BoundSet:
     """A policy set and one action bound to one request context (see the module docstring)."""
 
@@ -193,7 +182,8 @@ class BoundSet:
             heads = None
             if not (deny_all or allow_all or deny_heads is None or allow_heads is None):
                 heads = deny_heads + allow_heads
-            entries.append((heads, deny_all, deny, allow_all, allow, *_results(name)))
+            results = (plain_result(name, "none"), plain_result(name, "allow"), plain_result(name, "deny"))
+            entries.append((heads, deny_all, deny, allow_all, allow, *results))
             absent, resolved = plan.report(context)
             for folded, key in absent:
                 missing.setdefault(folded, key)
