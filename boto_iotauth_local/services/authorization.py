@@ -187,7 +187,6 @@ class AuthResult:
     missing_context_values: tuple[str, ...]
     decisions: tuple[ResourceDecision, ...]
     variables: dict[str, Any]
-    _wire_json: bytes | None = field(default=None, init=False, compare=False, repr=False)
     _notes: tuple[Note, ...] | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
@@ -206,22 +205,6 @@ class AuthResult:
             )
             object.__setattr__(self, "_notes", found)
         return found
-
-    def wire_json(self) -> bytes:
-        """:meth:`to_dict` as compact JSON, encoded once: shared answers are not encoded again."""
-        encoded = self._wire_json
-        if encoded is None:
-            encoded = auth_result_json(
-                self.action_type,
-                self.resources,
-                self.auth_decision,
-                self.allowed,
-                self.implicit_deny,
-                self.explicit_deny,
-                self.missing_context_values,
-            )
-            object.__setattr__(self, "_wire_json", encoded)
-        return encoded
 
     def to_dict(self) -> dict[str, Any]:
         """The service's ``AuthResult`` shape; every member present, empty lists included (A7)."""
@@ -575,47 +558,64 @@ def _action(action_type: str, resources: Sequence[str]) -> str:
     return action
 
 
+def _shared_key(
+    policy_set: PolicySet, action_type: str, action: str, listed: tuple[str, ...]
+) -> tuple[object, ...]:
+    """The key of an answer shared by every set with these policies and this reading of what they read."""
+    context = policy_set.context
+    gate_pairs = policy_set.gate_pairs
+    reading = (
+        context_reading(policy_set.pairs, action, context),
+        None if gate_pairs is None else context_reading(gate_pairs, action, context),
+    )
+    return (policy_set.identity, action_type, listed, reading)
+
+
+def _by_outcome(
+    policy_set: PolicySet, rank: Sequence[int]
+) -> tuple[list[PolicyRef], list[PolicyRef], list[PolicyRef]]:
+    """The set's policies (main, then gate) by their strongest outcome: none, allow, deny."""
+    split: tuple[list[PolicyRef], list[PolicyRef], list[PolicyRef]] = ([], [], [])
+    for ref, strength in zip(policy_set.policies + (policy_set.gate or ()), rank, strict=True):
+        split[strength].append(ref)
+    return split
+
+
 def authorize(
     policy_set: PolicySet, action_type: str, resources: Sequence[str], *, explain: bool = False
 ) -> AuthResult:
     """Decide one authInfo (A7): deny wins per resource; ALLOWED only when every resource is allowed."""
     action = _action(action_type, resources)
-    main_pairs = policy_set.pairs
-    gate_pairs = policy_set.gate_pairs
-    context = policy_set.context
+    listed = tuple(resources)
     key: tuple[object, ...] = ()
-    mine = (policy_set.serial, action_type, tuple(resources))
+    mine = (policy_set.serial, action_type, listed)
     if not explain:
         asked = _ANSWERS_BY_SET.get(mine)
         if asked is not None:
             return asked
-        reading = (
-            context_reading(main_pairs, action, context),
-            None if gate_pairs is None else context_reading(gate_pairs, action, context),
-        )
-        key = (policy_set.identity, action_type, mine[2], reading)
+        key = _shared_key(policy_set, action_type, action, listed)
         known = _ANSWERS.get(key)
         if known is not None:
-            # Not remembered for this set too: a repeated request finds its whole response first, and every
-            # entry kept is one more for the garbage collector to walk (a new client id asks five of these).
+            # Not remembered for this set too: every entry kept is one more for the garbage collector to
+            # walk (a new client id asks five of these).
             return known
-    refs = list(policy_set.policies) + list(policy_set.gate or ())
     final, rank, decisions, missing, variables = decide_auth_info(
-        main_pairs, gate_pairs, action, resources, context, explain=explain
+        policy_set.pairs, policy_set.gate_pairs, action, listed, policy_set.context, explain=explain
     )
+    implicit_deny, allowed, explicit_deny = _by_outcome(policy_set, rank)
     result = AuthResult(
         action_type=action_type,
-        resources=tuple(resources),
+        resources=listed,
         auth_decision=final,
-        allowed=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 1),
-        implicit_deny=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 0),
-        explicit_deny=tuple(r for r, strength in zip(refs, rank, strict=True) if strength == 2),
+        allowed=tuple(allowed),
+        implicit_deny=tuple(implicit_deny),
+        explicit_deny=tuple(explicit_deny),
         missing_context_values=missing,
         decisions=decisions,
         variables=variables,
     )
     if not explain:
-        size = 2 * text_bytes(*resources) + 5 * OBJECT_BYTES * (len(resources) + len(refs))
+        size = 2 * text_bytes(*listed) + 5 * OBJECT_BYTES * (len(listed) + len(rank))
         _ANSWERS.put(key, result, size)
         _ANSWERS_BY_SET.put(mine, result, size)  # the result it keeps alive, as in _ANSWERS
     return result
@@ -633,7 +633,7 @@ _WIRE_BY_SET: ByteBoundedCache[tuple[int, str, tuple[str, ...]], bytes] = ByteBo
 
 
 def wire_answer(policy_set: PolicySet, action_type: str, resources: Sequence[str]) -> bytes:
-    """``authorize(policy_set, action_type, resources).wire_json()``, without the :class:`AuthResult`.
+    """``compact(authorize(policy_set, action_type, resources).to_dict())``, without the :class:`AuthResult`.
 
     What TestAuthorization sends needs only the decision, each policy's strongest outcome and the missing
     context values; the reasons behind them (``decisions``, ``variables``) are for people asking why, who
@@ -645,25 +645,14 @@ def wire_answer(policy_set: PolicySet, action_type: str, resources: Sequence[str
     if known is not None:
         return known
     action = _action(action_type, listed)
-    main_pairs = policy_set.pairs
-    gate_pairs = policy_set.gate_pairs
-    context = policy_set.context
-    reading = (
-        context_reading(main_pairs, action, context),
-        None if gate_pairs is None else context_reading(gate_pairs, action, context),
-    )
-    key = (policy_set.identity, action_type, listed, reading)
+    key = _shared_key(policy_set, action_type, action, listed)
     known = _WIRE.get(key)
     if known is not None:
         return known  # not remembered for this set too, as in ``authorize``
     final, rank, _, missing, _ = decide_auth_info(
-        main_pairs, gate_pairs, action, listed, context, reasons=False
+        policy_set.pairs, policy_set.gate_pairs, action, listed, policy_set.context, reasons=False
     )
-    refs = policy_set.policies + (policy_set.gate or ())
-    by_strength: tuple[list[PolicyRef], list[PolicyRef], list[PolicyRef]] = ([], [], [])  # none, allow, deny
-    for ref, strength in zip(refs, rank, strict=True):
-        by_strength[strength].append(ref)
-    implicit_deny, allowed, explicit_deny = by_strength
+    implicit_deny, allowed, explicit_deny = _by_outcome(policy_set, rank)
     encoded = auth_result_json(action_type, listed, final, allowed, implicit_deny, explicit_deny, missing)
     size = len(encoded) + text_bytes(*listed) + OBJECT_BYTES * 2
     _WIRE.put(key, encoded, size)

@@ -139,4 +139,4 @@ def test_an_answer_written_from_its_parts_is_its_members_encoded(
         {},  # type: ignore[arg-type]
     )
     written = auth_result_json(action_type, resources, decision, *by, missing)
-    assert written == result.wire_json() == compact(result.to_dict())
+    assert written == compact(result.to_dict())
